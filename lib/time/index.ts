@@ -1,0 +1,3 @@
+export * from "./grid";
+export * from "./resample";
+export * from "./align";

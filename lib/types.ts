@@ -1,0 +1,226 @@
+// Every message shape that crosses a wire between our nodes, with its runtime validator.
+// Times are ISO-8601 strings with an offset; powers in W (slot average), energies in Wh.
+// Sign convention everywhere: balance = production − consumption (positive = surplus).
+import { z } from "zod";
+
+export const SCHEMA_VERSION = 1;
+
+/** ISO-8601 date-time that carries its offset (Z or ±hh:mm), so no reader guesses a zone. */
+const isoTime = z.iso.datetime({ offset: true, local: false });
+const finite = z.number(); // zod 4 refuses NaN and ±Infinity
+const nonNegative = finite.nonnegative();
+const percent = finite.min(0).max(100);
+const window = z.object({ start: isoTime, end: isoTime });
+
+export const SlotSeriesSchema = z.object({
+  start: isoTime,
+  stepMinutes: z.number().int().positive(),
+  /** null is a gap, never 0. */
+  values: z.array(finite.nullable()),
+  unit: z.string().min(1),
+  quantity: z.string().optional(),
+});
+export type SlotSeries = z.infer<typeof SlotSeriesSchema>;
+
+const flexBase = {
+  deviceId: z.string().min(1),
+  name: z.string().optional(),
+  /** ELFE device type id (1, 111, 131, 151, 155, 221 …) when the request comes from ELFE. */
+  elfeType: z.number().int().optional(),
+  /** Surplus-only: place it only where it costs no import. */
+  optional: z.boolean().optional(),
+  /** Already started: its placement is fixed. */
+  running: z.object({ since: isoTime }).optional(),
+  /** The start of the previous plan, so a new plan does not reshuffle without reason. */
+  previousStart: isoTime.optional(),
+};
+
+export const MachineRequestSchema = z.object({
+  ...flexBase,
+  kind: z.literal("machine"),
+  profileW: z.array(nonNegative).min(1),
+  earliestStart: isoTime,
+  latestEnd: isoTime,
+});
+
+export const WaterHeaterRequestSchema = z.object({
+  ...flexBase,
+  kind: z.literal("water-heater"),
+  powerW: finite.positive(),
+  energyWh: nonNegative,
+  windows: z.array(window),
+});
+
+export const EvRequestSchema = z.object({
+  ...flexBase,
+  kind: z.literal("ev"),
+  maxPowerW: finite.positive(),
+  minPowerW: nonNegative.optional(),
+  capacityWh: finite.positive(),
+  socPct: percent,
+  targetSocPct: percent,
+  minSocPct: percent.optional(),
+  departure: isoTime,
+  /** false = ELFE's behaviour: one start at full power. */
+  modulating: z.boolean(),
+});
+
+export const PilotWireHeaterRequestSchema = z.object({
+  ...flexBase,
+  kind: z.literal("heater-pilot-wire"),
+  ecoW: nonNegative,
+  comfortW: nonNegative,
+  comfortPeriods: z.array(window),
+  ecoForcedMaxPct: percent,
+});
+
+export const ThermalHeaterRequestSchema = z.object({
+  ...flexBase,
+  kind: z.literal("heater-thermal"),
+  maxPowerW: finite.positive(),
+  tempC: finite,
+  model: z.object({ resistanceKPerW: finite.positive(), capacityJPerK: finite.positive() }),
+  bands: z.array(z.object({ start: isoTime, end: isoTime, minC: finite, maxC: finite })),
+  outsideC: SlotSeriesSchema.optional(),
+});
+
+export const FlexRequestSchema = z.discriminatedUnion("kind", [
+  MachineRequestSchema,
+  WaterHeaterRequestSchema,
+  EvRequestSchema,
+  PilotWireHeaterRequestSchema,
+  ThermalHeaterRequestSchema,
+]);
+export type FlexRequest = z.infer<typeof FlexRequestSchema>;
+export type FlexKind = FlexRequest["kind"];
+export type MachineRequest = z.infer<typeof MachineRequestSchema>;
+export type WaterHeaterRequest = z.infer<typeof WaterHeaterRequestSchema>;
+export type EvRequest = z.infer<typeof EvRequestSchema>;
+export type PilotWireHeaterRequest = z.infer<typeof PilotWireHeaterRequestSchema>;
+export type ThermalHeaterRequest = z.infer<typeof ThermalHeaterRequestSchema>;
+
+const hourDeficit = z.object({ w: finite, at: isoTime });
+
+export const PlanSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  territory: z.string(),
+  firstValidTimestamp: isoTime,
+  stepMinutes: z.number().int().positive(),
+  slotCount: z.number().int().positive(),
+  devices: z.array(
+    z.object({
+      deviceId: z.string().min(1),
+      kind: z.enum(["machine", "water-heater", "ev", "heater-pilot-wire", "heater-thermal"]),
+      elfeType: z.number().int().optional(),
+      /** Continuous kinds are on/off per slot; one-shot kinds carry a 1 at their start slot. */
+      continuous: z.boolean(),
+      decisions: z.array(finite),
+      start: isoTime.optional(),
+      energyWh: nonNegative,
+    }),
+  ),
+  curves: z.object({ withoutFlexW: z.array(finite), withFlexW: z.array(finite) }),
+  runInfo: z.object({
+    buildMs: nonNegative,
+    solveMs: nonNegative,
+    method: z.enum(["lp-first", "milp", "greedy"]),
+    objectiveWh: finite,
+    boundWh: finite.optional(),
+    gap: finite.optional(),
+    deviceCount: z.number().int().nonnegative(),
+    minHourDeficit: hourDeficit,
+    maxHourDeficit: hourDeficit,
+  }),
+  warnings: z.array(
+    z.object({
+      code: z.enum(["WARN_CONSTRAINT", "WARN_IGNORED", "WARN_IMPOSSIBLE", "WARN_DATABASE"]),
+      deviceId: z.string().optional(),
+      message: z.string(),
+    }),
+  ),
+});
+export type Plan = z.infer<typeof PlanSchema>;
+export type PlannedDevice = Plan["devices"][number];
+export type PlanWarning = Plan["warnings"][number];
+
+export const PLUG_FAMILIES = ["shelly-gen1", "shelly-gen2", "tasmota", "switchbot", "openhasp", "socorel", "jeedom"] as const;
+export type PlugFamily = (typeof PLUG_FAMILIES)[number];
+
+export const DeviceCommandSchema = z.object({
+  deviceId: z.string().min(1),
+  family: z.enum(PLUG_FAMILIES),
+  action: z.enum(["on", "off", "press", "set"]),
+  value: z.union([finite, z.string(), z.boolean()]).optional(),
+  reason: z.string(),
+  at: isoTime,
+});
+export type DeviceCommand = z.infer<typeof DeviceCommandSchema>;
+
+export const ReadingSchema = z.object({
+  deviceId: z.string().min(1),
+  ts: isoTime,
+  powerW: finite.optional(),
+  energyWh: finite.optional(),
+  on: z.boolean().optional(),
+  online: z.boolean().optional(),
+  batteryPct: percent.optional(),
+  charging: z.boolean().optional(),
+  temperatureC: finite.optional(),
+  humidityPct: percent.optional(),
+});
+export type Reading = z.infer<typeof ReadingSchema>;
+
+/** The error every validator throws: its message names the shape and the bad field. */
+export class ValidationError extends Error {
+  constructor(
+    readonly shape: string,
+    readonly issues: { path: string; message: string }[],
+  ) {
+    super(`invalid ${shape}: ${issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`);
+    this.name = "ValidationError";
+  }
+}
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; error: ValidationError };
+
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+}
+
+function validator<T>(shape: string, schema: z.ZodType<T>) {
+  const check = (input: unknown): Validation<T> => {
+    const parsed = schema.safeParse(input);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    const issues = parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message }));
+    return { ok: false, error: new ValidationError(shape, issues) };
+  };
+  const parse = (input: unknown): T => {
+    const result = check(input);
+    if (!result.ok) throw result.error;
+    return result.value;
+  };
+  return { check, parse };
+}
+
+export const validateSlotSeries = validator("SlotSeries", SlotSeriesSchema);
+export const validateFlexRequest = validator("FlexRequest", FlexRequestSchema);
+export const validateFlexRequests = validator("FlexRequest[]", z.array(FlexRequestSchema));
+export const validatePlan = validator("Plan", PlanSchema);
+export const validateDeviceCommand = validator("DeviceCommand", DeviceCommandSchema);
+export const validateReading = validator("Reading", ReadingSchema);
+
+export const SlotTickSchema = z.object({
+  territory: z.string(),
+  zone: z.string(),
+  stepMinutes: z.number().int().positive(),
+  /** Start of the slot this tick announces (ISO with offset). */
+  slotStart: isoTime,
+  slotEnd: isoTime,
+  /** 0-based index of the slot in its local day, and how many slots that day has (92/96/100 at 15 min). */
+  slotOfDay: z.number().int().nonnegative(),
+  slotsInDay: z.number().int().positive(),
+  /** The next horizon's slot starts, the first being slotStart. */
+  horizon: z.array(isoTime),
+});
+export type SlotTick = z.infer<typeof SlotTickSchema>;
+export const validateSlotTick = validator("SlotTick", SlotTickSchema);
