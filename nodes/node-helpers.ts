@@ -1,0 +1,36 @@
+// The few things every ELFE runtime node does the same way: find its territory, report errors,
+// and run timer callbacks that never throw into the runtime.
+import type { Node, NodeAPI } from "node-red";
+import type { Territory } from "../lib/territory";
+
+export interface TerritoryConfigNode extends Node {
+  territory?: Territory;
+  configError?: string;
+}
+
+export type StatusFill = "red" | "green" | "yellow" | "blue" | "grey";
+
+/** The territory a node refers to, or an Error saying why there is none. */
+export function territoryOf(RED: NodeAPI, id: string | undefined): Territory | Error {
+  const config = id ? (RED.nodes.getNode(id) as TerritoryConfigNode | null) : null;
+  if (!config) return new Error("no territory configured: pick an elfe-territory in the node's settings");
+  if (!config.territory) return new Error(`territory "${config.name ?? id}" is invalid: ${config.configError ?? "unknown error"}`);
+  return config.territory;
+}
+
+export function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** setTimeout whose callback errors go to node.error and a red status instead of the runtime. */
+export function safeTimeout(node: Node, ms: number, fn: () => void | Promise<void>): NodeJS.Timeout {
+  return setTimeout(() => {
+    Promise.resolve()
+      .then(fn)
+      .catch((err: unknown) => {
+        const e = asError(err);
+        node.error(e);
+        node.status({ fill: "red", shape: "ring", text: e.message.slice(0, 60) });
+      });
+  }, ms);
+}
