@@ -146,6 +146,23 @@ export type PlanWarning = Plan["warnings"][number];
 export const PLUG_FAMILIES = ["shelly-gen1", "shelly-gen2", "tasmota", "switchbot", "openhasp", "socorel", "jeedom"] as const;
 export type PlugFamily = (typeof PLUG_FAMILIES)[number];
 
+/**
+ * A piloted appliance and the home-automation device that switches it: what the coordination
+ * database knows and the dispatch needs. `mode` is ELFE's mode id (30 piloted, 20 manual, 70 disabled …).
+ */
+export const DeviceBindingSchema = z.object({
+  deviceId: z.string().min(1),
+  name: z.string().optional(),
+  elfeType: z.number().int(),
+  mode: z.number().int(),
+  family: z.enum(PLUG_FAMILIES),
+  /** The plug's own id as its MQTT topics use it (Shelly id, Tasmota topic, SwitchBot id …). */
+  plugId: z.string().min(1),
+  /** ELFE's installation typology (how the appliance is wired to its plugs). */
+  typology: z.number().int().optional(),
+});
+export type DeviceBinding = z.infer<typeof DeviceBindingSchema>;
+
 export const DeviceCommandSchema = z.object({
   deviceId: z.string().min(1),
   family: z.enum(PLUG_FAMILIES),
@@ -208,6 +225,7 @@ export const validateFlexRequests = validator("FlexRequest[]", z.array(FlexReque
 export const validatePlan = validator("Plan", PlanSchema);
 export const validateDeviceCommand = validator("DeviceCommand", DeviceCommandSchema);
 export const validateReading = validator("Reading", ReadingSchema);
+export const validateDeviceBinding = validator("DeviceBinding", DeviceBindingSchema);
 
 export const SlotTickSchema = z.object({
   territory: z.string(),
