@@ -19,6 +19,8 @@ export function toMillis(t: Instant): number {
   if (DateTime.isDateTime(t)) return t.toMillis();
   const dt = DateTime.fromISO(t, { setZone: true });
   if (!dt.isValid) throw new RangeError(`not an ISO-8601 time: ${JSON.stringify(t)}`);
+  // A time without offset would silently be read in the server's zone: refuse it.
+  if (!/(Z|[+-]\d{2}(:?\d{2})?)$/i.test(t.trim())) throw new RangeError(`ISO-8601 time without offset (add Z or ±hh:mm): ${JSON.stringify(t)}`);
   return dt.toMillis();
 }
 

@@ -118,6 +118,11 @@ export async function testBroker(): Promise<TestBroker> {
   return { url: (await embeddedBroker).url, prefix, embedded: true };
 }
 
+/** Starts the embedded PostgreSQL when no external one is configured (mocha's root beforeAll). */
+export async function startEmbeddedServices(): Promise<void> {
+  if (!process.env.ELFE_TEST_PG_URL) await (sharedPglite ??= startPglite());
+}
+
 /** Stops the embedded services (mocha's root afterAll calls it). */
 export async function stopEmbeddedServices(): Promise<void> {
   if (embeddedBroker) await (await embeddedBroker).close();

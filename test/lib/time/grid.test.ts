@@ -70,5 +70,6 @@ describe("lib/time SlotGrid", function () {
     assert.throws(() => new SlotGrid({ zone: "Europe/Atlantis", stepMinutes: 15 }), /unknown time zone/);
     assert.throws(() => new SlotGrid({ zone: "Europe/Paris", stepMinutes: 7 }), /dividing a day/);
     assert.throws(() => paris.slotStart("yesterday"), /not an ISO-8601 time/);
+    assert.throws(() => paris.slotStart("2026-06-10T12:00:00"), /without offset/);
   });
 });
