@@ -22,6 +22,8 @@ for (const type of fs.readdirSync(path.join(root, "nodes"))) {
   fs.mkdirSync(out, { recursive: true });
   fs.copyFileSync(path.join(src, `${type}.html`), path.join(out, `${type}.html`));
   fs.cpSync(path.join(src, "locales"), path.join(out, "locales"), { recursive: true });
+  // Browser files a node serves itself (charts): copied as they are.
+  if (fs.existsSync(path.join(src, "assets"))) fs.cpSync(path.join(src, "assets"), path.join(out, "assets"), { recursive: true });
   fs.mkdirSync(path.join(out, "icons"), { recursive: true });
   for (const icon of icons) fs.copyFileSync(path.join(root, "icons", icon), path.join(out, "icons", icon));
 }

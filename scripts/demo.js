@@ -29,6 +29,7 @@ function prepareUserDir() {
   uiHost: "127.0.0.1",
   flowFile: "flows.json",
   credentialSecret: false,
+  telemetry: { enabled: false },
   editorTheme: { projects: { enabled: false }, tours: false },
   logging: { console: { level: "info", metrics: false, audit: false } },
 };

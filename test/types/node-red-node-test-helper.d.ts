@@ -13,7 +13,8 @@ declare module "node-red-node-test-helper" {
     startServer(): Promise<void>;
     stopServer(): Promise<void>;
     url(): string;
-    request(): import("http").Server;
+    /** supertest against the admin app (httpAdmin); the node app (httpNode) is not served by the helper. */
+    request(): { get(path: string): PromiseLike<{ status: number; body: any; text: string }> };
     settings(userSettings: Record<string, unknown>): void;
     _RED: unknown;
   }

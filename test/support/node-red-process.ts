@@ -1,0 +1,54 @@
+// A real Node-RED process with this package linked into a fresh user dir and a given flow deployed:
+// for tests that need the editor, the HTTP routes or a browser.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = join(__dirname, "..", "..");
+
+export interface RunningNodeRed {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts Node-RED on a free port with `flows` deployed; resolves once it serves. */
+export async function startNodeRed(flows: object[]): Promise<RunningNodeRed> {
+  const userDir = mkdtempSync(join(tmpdir(), "elfe-nr-"));
+  mkdirSync(join(userDir, "node_modules"));
+  symlinkSync(root, join(userDir, "node_modules", "node-red-contrib-elfe"), "dir");
+  writeFileSync(join(userDir, "flows.json"), JSON.stringify(flows));
+  writeFileSync(join(userDir, "settings.js"), "module.exports = { flowFile: 'flows.json', telemetry: { enabled: false }, editorTheme: { tours: false } };\n");
+  const port = await freePort();
+  const red: ChildProcess = spawn(process.execPath, [require.resolve("node-red/red.js"), "--userDir", userDir, "--port", String(port), "--settings", join(userDir, "settings.js")], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  await new Promise<void>((resolve, reject) => {
+    red.stdout!.on("data", (c) => {
+      out += c;
+      if (out.includes("Started flows")) resolve();
+    });
+    red.once("exit", (code) => reject(new Error(`Node-RED exited with ${code}: ${out}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (red.exitCode === null) {
+        const exited = new Promise((resolve) => red.once("exit", resolve));
+        red.kill("SIGINT");
+        await exited;
+      }
+      rmSync(userDir, { recursive: true, force: true });
+    },
+  };
+}
