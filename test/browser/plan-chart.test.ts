@@ -35,7 +35,6 @@ describe("plan chart in a browser", function () {
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
-      // eslint-disable-next-line no-console
       console.log(`      skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
       this.skip();
     }
