@@ -43,6 +43,11 @@ export async function rowsOf<R extends QueryResultRow>(q: Queryable, sql: string
 export async function inTransaction<T>(db: CoordinationDb, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await db.pool.connect();
   let broken: Error | undefined;
+  // A connection that dies while checked out emits "error" on the client: keep it as the reason.
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     const result = await work(client);
@@ -56,6 +61,7 @@ export async function inTransaction<T>(db: CoordinationDb, work: (client: PoolCl
     }
     throw err;
   } finally {
+    client.off("error", onError);
     client.release(broken);
   }
 }

@@ -14,6 +14,7 @@ export interface MigratedDb {
 export async function migratedDb(options: { isolated?: boolean } = {}): Promise<MigratedDb> {
   const test = await testDatabase(options);
   const pool = new Pool({ connectionString: test.url, max: 4 });
+  pool.on("error", () => undefined); // an idle client killed by a test: the pool drops it
   const db: CoordinationDb = { pool, schema: test.schema };
   await migrate(db);
   return {
