@@ -5,3 +5,4 @@ export * from "./requests";
 export * from "./publish";
 export * from "./read";
 export * from "./devices";
+export * from "./connection";
