@@ -66,7 +66,8 @@ export function checkPublishable(plan: Plan): void {
   }
 }
 
-export async function publishPlan(db: CoordinationDb, input: Plan, options: PublishOptions = {}): Promise<PublishReport> {
+/** Validates `input` as a Plan (throws a ValidationError naming the field) and publishes it. */
+export async function publishPlan(db: CoordinationDb, input: Plan | unknown, options: PublishOptions = {}): Promise<PublishReport> {
   const t0 = Date.now();
   const plan = validatePlan.parse(input);
   checkPublishable(plan);

@@ -2,7 +2,7 @@
 // info, both curves). Re-publishing a round replaces it; a failure leaves the previous plan.
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { publishPlan } from "../../lib/coordination/publish";
-import { validatePlan } from "../../lib/types";
+import type { Plan } from "../../lib/types";
 import { asError, databaseOf } from "../node-helpers";
 
 interface PlanPublishDef extends NodeDef {
@@ -28,15 +28,14 @@ export default function register(RED: NodeAPI): void {
       }
       try {
         if (!Number.isInteger(resultType)) throw new RangeError(RED._("elfe-plan-publish.errors.resultType"));
-        const plan = validatePlan.parse(msg.payload);
         node.status({ fill: "blue", shape: "dot", text: RED._("elfe-plan-publish.status.publishing") });
         const coordination = await database.coordination();
-        const report = await publishPlan(coordination.db, plan, { resultType });
+        const report = await publishPlan(coordination.db, msg.payload, { resultType }); // validates the Plan
         coordination.announce({ schema: coordination.db.schema ?? null, firstValidTimestamp: report.firstValidTimestamp, resultType });
         node.status({
           fill: "green",
           shape: "dot",
-          text: RED._("elfe-plan-publish.status.published", { devices: report.rows, at: plan.firstValidTimestamp.slice(11, 16), ms: report.ms }),
+          text: RED._("elfe-plan-publish.status.published", { devices: report.rows, at: (msg.payload as Plan).firstValidTimestamp.slice(11, 16), ms: report.ms }),
         });
         send({ ...msg, published: report });
         done();
