@@ -5,6 +5,7 @@
 import { EventEmitter } from "node:events";
 import { mkdirSync } from "node:fs";
 import type { AddressInfo, Server } from "node:net";
+import { resolve } from "node:path";
 import { Client, Pool, type ClientConfig, type PoolConfig } from "pg";
 import { schemaName, type CoordinationDb } from "./db";
 import { migrate, type MigrationReport } from "./schema";
@@ -47,7 +48,22 @@ interface Embedded {
   stop(): Promise<void>;
 }
 
+/** Folders this process serves: PGlite must not open one folder twice. */
+const openFolders = new Set<string>();
+
 async function startEmbedded(dataDir: string, port: number): Promise<Embedded> {
+  const folder = resolve(dataDir);
+  if (openFolders.has(folder)) throw new Error(`the embedded database ${folder} is already open (another elfe-database node uses the same folder)`);
+  openFolders.add(folder);
+  try {
+    return await serveEmbedded(folder, port);
+  } catch (err) {
+    openFolders.delete(folder);
+    throw err;
+  }
+}
+
+async function serveEmbedded(dataDir: string, port: number): Promise<Embedded> {
   mkdirSync(dataDir, { recursive: true });
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
@@ -63,8 +79,12 @@ async function startEmbedded(dataDir: string, port: number): Promise<Embedded> {
   return {
     port: address.port,
     async stop() {
-      await server.stop();
-      await pglite.close();
+      try {
+        await server.stop();
+        await pglite.close();
+      } finally {
+        openFolders.delete(dataDir);
+      }
     },
   };
 }

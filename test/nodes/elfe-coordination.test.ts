@@ -178,8 +178,10 @@ describe("elfe-database embedded mode", function () {
 
   it("keeps a PGlite in the user directory, publishes, pushes the new plan to a listening reader and keeps it across a redeploy", async function () {
     const db = { id: "db1", type: "elfe-database", mode: "embedded", folder: "coord", embeddedPort: 0, schema: "", migrate: true };
-    await helper.load(nodes, flow(db, { listen: true }));
+    // A second database node on the same folder is refused: PGlite must not open a folder twice.
+    await helper.load(nodes, [...flow(db, { listen: true }), { ...db, id: "db2" }]);
     const config = helper.getNode("db1") as unknown as DatabaseConfigNode;
+    await assert.rejects((helper.getNode("db2") as unknown as DatabaseConfigNode).coordination(), /already open/);
     const c = await config.coordination();
     assert.match(c.description, /embedded .*coord.* on 127\.0\.0\.1:\d+/);
     const plan = currentPlan(4);

@@ -1,6 +1,6 @@
 // Versioned migrations of the coordination database. `migrate` runs the ones not yet recorded
-// in `elfe_schema_migrations`, each in its own transaction, under an advisory lock so two
-// Node-RED instances deploying at once do not race. It never runs by itself: the elfe-database
+// in `elfe_schema_migrations`, all in one transaction (a failed upgrade changes nothing) under
+// an advisory lock, so two Node-RED instances deploying at once do not race. It never runs by itself: the elfe-database
 // node calls it only when its "create/upgrade schema" box is ticked.
 import { inTransaction, quoteIdent, schemaName, type CoordinationDb } from "../db";
 import { migration001 } from "./001_coordination";
