@@ -74,6 +74,19 @@ describe("coordination: publishing and reading plans", function () {
     assert.equal(await readLatestPlan(m.db, { now: at(T1) + 25 * 3_600_000 }), null);
   });
 
+  it("a plan across the autumn DST change keeps 96 quarter-hours, one curve point per 900 s", async function () {
+    const start = "2026-10-25T00:00:00+02:00"; // the local day has 100 quarter-hours
+    const plan = samplePlan(start, 3);
+    await publishPlan(m.db, plan);
+    const { rows } = await m.db.pool.query(`SELECT data_timestamp::int8 AS ts FROM ${tableOf(m.db, "p_c_with_flexible_consumption")} ORDER BY 1`);
+    const ts = rows.map((r) => Number(r.ts));
+    assert.equal(ts.length, 96);
+    assert.ok(ts.every((t, i) => t === at(start) / 1000 + i * 900));
+    const back = await readLatestPlan(m.db, { now: at("2026-10-25T02:40:00+01:00") });
+    assert.deepEqual(back?.plan, plan);
+    assert.equal(back?.slotIndex, 14); // 00:00+02 -> 02:40+01 is 3 h 40 min
+  });
+
   it("publishes and reads back 1000 devices x 96 decisions equal", async function () {
     const plan = samplePlan(T0, 1000);
     const report = await publishPlan(m.db, plan);
