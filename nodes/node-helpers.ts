@@ -34,3 +34,18 @@ export function safeTimeout(node: Node, ms: number, fn: () => void | Promise<voi
       });
   }, ms);
 }
+
+// ---- coordination database (elfe-database config node) ----
+import type { Coordination } from "../lib/coordination/connection";
+
+export interface DatabaseConfigNode extends Node {
+  /** The open database (migrated when the node says so); rejects with the reason it could not open. */
+  coordination(): Promise<Coordination>;
+}
+
+/** The elfe-database a node refers to, or an Error saying why there is none. */
+export function databaseOf(RED: NodeAPI, id: string | undefined): DatabaseConfigNode | Error {
+  const config = id ? (RED.nodes.getNode(id) as DatabaseConfigNode | null) : null;
+  if (!config || typeof config.coordination !== "function") return new Error("no database configured: pick an elfe-database in the node's settings");
+  return config;
+}
