@@ -42,6 +42,11 @@ export interface RoomConfig {
   reconnect: ReconnectPolicy;
   /** Do not shed when the PV forecast covers the consumption within this look-ahead (ms; 0 = no forecast). */
   forecastLookaheadMs: number;
+  /**
+   * A laptop in use whose battery service is silent may be running down unseen: once shed, it is
+   * reconnected after this long whatever the PV (ms; 0 = never).
+   */
+  maxOffUnknownMs: number;
   /** What to do with the laptops while the PV production is unknown. */
   failSafe: RoomFailSafe;
 }
@@ -65,6 +70,7 @@ export const ROOM_DEFAULTS: RoomConfig = {
   pvReserveW: 0,
   reconnect: "surplus",
   forecastLookaheadMs: 0,
+  maxOffUnknownMs: 0,
   failSafe: "hold",
 };
 
@@ -79,7 +85,7 @@ export function roomConfig(partial: Partial<RoomConfig>): RoomConfig {
   pct("defaultPriorityPct", config.defaultPriorityPct, 100);
   pct("pvShare", config.pvShare, 1);
   if (config.fullResumePct > config.fullPct) throw new RangeError("fullResumePct must not exceed fullPct");
-  for (const name of ["idleW", "defaultLaptopW", "hysteresisW", "minOnMs", "minOffMs", "staleMs", "pvReserveW", "forecastLookaheadMs"] as const) {
+  for (const name of ["idleW", "defaultLaptopW", "hysteresisW", "minOnMs", "minOffMs", "staleMs", "pvReserveW", "forecastLookaheadMs", "maxOffUnknownMs"] as const) {
     const v = config[name];
     if (!Number.isFinite(v) || v < 0) throw new RangeError(`${name} must be a non-negative number, got ${v}`);
   }
@@ -102,6 +108,7 @@ export function seedLoopConfig(partial: Partial<RoomConfig>): RoomConfig {
     minOffMs: 0,
     reconnect: "all",
     forecastLookaheadMs: 0,
+    maxOffUnknownMs: 0,
     ...partial,
   });
 }

@@ -87,8 +87,11 @@ export function reconnectStep(inputs: RoomInputs, stateIn: RoomState, config: Ro
     for (const v of auto.filter((l) => !l.on)) {
       const memory = stateIn.laptops[v.id];
       const pct = v.batteryOk ? `${Math.round(v.pct ?? 0)} %` : "";
+      const offFor = memory?.on === false && memory.switchedAt !== undefined ? now - memory.switchedAt : 0;
       if (v.critical) {
         switchOn(v, `reconnected ${v.id}: ${pct}, below the critical ${config.criticalPct} %`);
+      } else if (!v.batteryOk && memory?.shed && config.maxOffUnknownMs > 0 && offFor >= config.maxOffUnknownMs) {
+        switchOn(v, `reconnected ${v.id}: battery unanswered and off for ${minutes(offFor)}`);
       } else if (v.full) {
         report.notes.push(`${v.id} stays off: full (${pct})`);
       } else if (!v.inUse) {

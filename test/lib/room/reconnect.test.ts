@@ -65,6 +65,16 @@ describe("room reconnection (phase 1)", function () {
     assert.match(step.report.decisions[0].reason, /priority 50 %/);
   });
 
+  it("optional rescue: a shed laptop with a silent battery service is reconnected after maxOffUnknown, even at night", function () {
+    const state = { laptops: { PC04: { on: false, switchedAt: T0 - 119 * 60_000, shed: true } } };
+    const cfg1 = roomConfig({ laptops: ["PC04"], maxOffUnknownMs: 120 * 60_000 });
+    assert.deepEqual(reconnectStep(room(T0, 0, [{ id: "PC04", on: false }]), state, cfg1).commands, []);
+    const later = reconnectStep(room(T0 + 60_000, 0, [{ id: "PC04", on: false }]), state, cfg1);
+    assert.deepEqual(later.commands.map((c) => c.action), ["on"]);
+    assert.match(later.report.decisions[0].reason, /battery unanswered and off for 120 min/);
+    assert.deepEqual(reconnectStep(room(T0 + 60_000, 0, [{ id: "PC04", on: false }]), state, roomConfig({ laptops: ["PC04"] })).commands, []);
+  });
+
   it("dead plug: reported and skipped, no command sent to it", function () {
     const step = reconnectStep(room(T0, 1000, [{ id: "PC04", plug: false, pct: 40 }]), emptyRoomState(), roomConfig({ laptops: ["PC04"] }));
     assert.deepEqual(step.commands, []);
