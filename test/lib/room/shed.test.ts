@@ -161,6 +161,21 @@ describe("room shedding (phase 2)", function () {
     assert.deepEqual(shedStep(gap, emptyRoomState(), cfg).commands.map((c) => c.deviceId), ["PC05"]);
   });
 
+  it("the forecast is read on the local slot grid across the autumn DST change (100 quarter-hours)", function () {
+    const cfg = roomConfig({ laptops: ["PC04", "PC05"], forecastLookaheadMs: 15 * 60_000 });
+    // 03:00+01:00 on 2026-10-25 is 4 h after local midnight (00:00+02:00): slot 16, not 12
+    const now = Date.parse("2026-10-25T03:00:00+01:00");
+    const inputs = room(now, 10, pcs(30, 65));
+    const values = Array.from({ length: 100 }, (_, i) => (i === 17 ? 100 : 0));
+    inputs.pvForecast = { start: "2026-10-25T00:00:00+02:00", stepMinutes: 15, unit: "W", values };
+    const step = shedStep(inputs, emptyRoomState(), cfg);
+    assert.deepEqual(step.commands, []);
+    assert.equal(step.report.forecastW, 100);
+    // the value a naive wall-clock reading (03:15 = slot 13) would pick is not the one used
+    inputs.pvForecast = { ...inputs.pvForecast, values: values.map((_, i) => (i === 13 ? 100 : 0)) };
+    assert.equal(shedStep(inputs, emptyRoomState(), cfg).commands.length, 2);
+  });
+
   it("manual overrides: a forced-on laptop is never shed", function () {
     const cfg = roomConfig({ laptops: ["PC04", "PC05"] });
     const inputs = room(T0, 0, pcs(30, 65));
