@@ -254,10 +254,9 @@ export default function register(RED: NodeAPI): void {
         const topic = String(msg.topic ?? "").toLowerCase();
         const now = Date.now();
         const payload = msg.payload;
-        if (topic === "plug" || topic === "plugs" || topic === "battery" || topic === "batteries" || (topic === "reading" && payload)) {
+        if (topic === "plug" || topic === "plugs" || topic === "battery" || topic === "batteries") {
           for (const r of readingsOf(payload)) {
-            const isBattery = topic.startsWith("batter") || (topic === "reading" && r.batteryPct !== undefined);
-            if (isBattery) inputs.batteries[r.deviceId] = r;
+            if (topic.startsWith("batter")) inputs.batteries[r.deviceId] = r;
             else inputs.plugs[r.deviceId] = r;
           }
         } else if (topic === "pv") {

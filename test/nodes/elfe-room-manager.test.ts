@@ -142,6 +142,25 @@ describe("elfe-room-manager node", function () {
     assert.match((await caught).error.message, /invalid Reading: batteryPct/);
   });
 
+  it("untagged readings are sorted by content; a forecast that covers the load avoids shedding", async function () {
+    clock = sinon.useFakeTimers({ now: Date.parse("2026-06-10T10:00:00+02:00"), toFake: ["setTimeout", "clearTimeout", "Date"] });
+    await helper.load(nodes, flow({ periodMinutes: 0, forecastMinutes: 30 }));
+    const n1 = helper.getNode("n1");
+    const plugs = collect("plugs");
+    const reports = collect("report");
+    const t = new Date().toISOString();
+    n1.receive({ payload: [{ deviceId: "PC04", ts: t, on: true, powerW: 30 }, { deviceId: "PC05", ts: t, on: true, powerW: 30 }] } as any);
+    n1.receive({ payload: [{ deviceId: "PC04", ts: t, batteryPct: 30 }, { deviceId: "PC05", ts: t, batteryPct: 65 }] } as any);
+    n1.receive({ topic: "pv", payload: 40 } as any);
+    n1.receive({ topic: "forecast", payload: { start: "2026-06-10T10:00:00+02:00", stepMinutes: 15, unit: "W", values: [40, 80, 90, 100] } } as any);
+    n1.receive({ topic: "cycle" } as any);
+    await delivered();
+    assert.equal(reports.length, 2, "a cycle ran, and only one: readings do not start cycles");
+    assert.deepEqual(reports[1].laptops.map((l: any) => [l.id, l.pct, l.powerW]), [["PC04", 30, 30], ["PC05", 65, 30]]);
+    assert.deepEqual(plugs, []);
+    assert.match(reports[1].notes[0], /PV forecast ≥ 80 W within 30 min/);
+  });
+
   it("invalid settings: red status and every message fails", async function () {
     await helper.load(nodes, flow({ fullPct: 70, fullResumePct: 75 }));
     const n1 = helper.getNode("n1");
