@@ -36,6 +36,15 @@ describe("room manager and surplus controller: editor, runtime and examples agre
       assert.deepEqual(defaults.filter((k) => k !== "name"), runtimeFields(type));
       assert.deepEqual(exampleFields(file, type), defaults);
       const html = readFileSync(join(root, "nodes", type, `${type}.html`), "utf8");
+      const catalogue = JSON.parse(readFileSync(join(root, "nodes", type, "locales", "en-US", `${type}.json`), "utf8"));
+      const ts = readFileSync(join(root, "nodes", type, `${type}.ts`), "utf8");
+      const used = [...html.matchAll(new RegExp(`["(]${type}\\.([\\w.]+)`, "g")), ...ts.matchAll(new RegExp(`"${type}\\.([\\w.]+)"`, "g"))].map((m) => m[1]);
+      assert.ok(used.length > 10);
+      for (const key of used) {
+        if (key.endsWith(".")) continue; // a key built at run time, e.g. outputLabels." + name
+        const value = key.split(".").reduce<any>((o, k) => o?.[k], catalogue[type]);
+        assert.ok(value !== undefined, `${type}: no catalogue entry for ${key}`);
+      }
       for (const k of defaults) assert.ok(html.includes(`id="node-input-${k}"`), `${type}'s dialog has no field for ${k}`);
     });
   }
