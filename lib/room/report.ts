@@ -43,4 +43,4 @@ export interface RoomStep {
 }
 
 export const watts = (w: number): string => `${Math.round(w)} W`;
-export const signedWatts = (w: number): string => `${w >= 0 ? "+" : "−"}${Math.abs(Math.round(w))} W`;
+export const signedWatts = (w: number): string => `${w >= 0 ? "+" : "−"}${Math.round(Math.abs(w))} W`;
