@@ -160,7 +160,15 @@ export default function register(RED: NodeAPI): void {
     }
 
     let inputs: RoomInputs = emptyInputs(Date.now());
-    let state: RoomState = emptyRoomState();
+    // The state is mirrored in the node's context and read back at start, so a persistent context
+    // store can carry the minimum times and the shed laptops over a restart.
+    const context = node.context();
+    const saved = context.get("roomState") as RoomState | undefined;
+    let state: RoomState = saved && typeof saved === "object" && typeof saved.laptops === "object" ? { laptops: saved.laptops } : emptyRoomState();
+    const keep = (next: RoomState) => {
+      state = next;
+      context.set("roomState", { laptops: next.laptops });
+    };
     let lights: LightsState = {};
     let warmth: WarmthState = {};
     let presence: boolean | undefined;
@@ -219,7 +227,7 @@ export default function register(RED: NodeAPI): void {
     const shed = () => {
       settling = false;
       const step = shedStep(snapshot(), state, config);
-      state = step.state;
+      keep(step.state);
       lastBalanceW = step.report.balanceW;
       const [lp, sp] = lightsAndWarmth();
       send([...step.commands.map(commandMsg), ...lp], sp, { topic: "report", payload: step.report });
@@ -229,7 +237,7 @@ export default function register(RED: NodeAPI): void {
     const cycle = () => {
       if (settling) return false;
       const step = reconnectStep(snapshot(), state, config);
-      state = step.state;
+      keep(step.state);
       send(step.commands.map(commandMsg), [], { topic: "report", payload: step.report });
       showStatus(step.report);
       if (step.commands.some((c) => c.action === "on") && settleMs > 0) {

@@ -81,6 +81,9 @@ describe("elfe-room-manager node", function () {
     assert.equal(last.phase, "shed");
     assert.equal(last.balanceW, 20);
     assert.ok((n1.status as sinon.SinonSpy).calledWithMatch({ fill: "green", text: "disconnected PC05: 65 %, surplus −10 W" }));
+    // what it shed and when is kept in the node's context, for the next deploy
+    const saved = (n1 as any).context().get("roomState");
+    assert.deepEqual([saved.laptops.PC05.shed, saved.laptops.PC05.on, saved.laptops.PC04.lastOnPowerW], [true, false, 30]);
   });
 
   it("a message runs a cycle at once; without PV it says fail-safe in its status and report", async function () {
