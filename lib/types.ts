@@ -242,3 +242,36 @@ export const SlotTickSchema = z.object({
 });
 export type SlotTick = z.infer<typeof SlotTickSchema>;
 export const validateSlotTick = validator("SlotTick", SlotTickSchema);
+
+// ---------------------------------------------------------------------------------------------
+// Room 4A020 and PV-surplus control (issue 10): set-points for building points (lights, heating)
+// written through EWS or any other writer, and manual overrides of the room manager and of the
+// surplus controller.
+
+/**
+ * A set-point for a building point that is not a plug: the room's lights (on/off or a level) or its
+ * heating set-point. `id` is the writer's own point id (an EWS id such as
+ * "01/Server 1/4A020/Lights/Row1"), so `elfe-ews-write` or any writer can apply it as is.
+ */
+export const SetpointCommandSchema = z.object({
+  point: z.enum(["lights", "heating"]),
+  id: z.string().min(1),
+  value: z.union([finite, z.boolean()]),
+  unit: z.string().optional(),
+  reason: z.string(),
+  at: isoTime,
+});
+export type SetpointCommand = z.infer<typeof SetpointCommandSchema>;
+export const validateSetpointCommand = validator("SetpointCommand", SetpointCommandSchema);
+
+/**
+ * A manual override: force a device (or, with deviceId "*" or absent, every device the node drives)
+ * on or off until `until`, or give it back to the automatic control with "auto".
+ */
+export const OverrideSchema = z.object({
+  deviceId: z.string().min(1).optional(),
+  mode: z.enum(["on", "off", "auto"]),
+  until: isoTime.optional(),
+});
+export type Override = z.infer<typeof OverrideSchema>;
+export const validateOverride = validator("Override", OverrideSchema);
