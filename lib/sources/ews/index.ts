@@ -17,6 +17,7 @@ export type EwsOperation = "GetValues" | "SetValues" | "GetContainerItems" | "Ge
 
 export function xmlEscape(s: string): string {
   // Characters XML 1.0 cannot carry at all are refused rather than sent.
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(s)) throw new SourceError(SOURCE, "config", `control character in ${JSON.stringify(s)}`);
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }

@@ -10,7 +10,7 @@ import { deadUrl, fakeServer, sendJson, type FakeServer } from "../../support/fa
 const TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 const city = { insee: "35236", cp: 35600, name: "Redon", latitude: 47.65, longitude: -2.08, altitude: 10 };
 /** Hourly items as the API writes them: offset without colon. */
-function hourly(fromIso: string, n: number, weather = (i: number) => (i % 2 ? 3 : 0)) {
+function hourly(fromIso: string, n: number, weather: (i: number) => number = (i) => (i % 2 ? 3 : 0)) {
   const from = DateTime.fromISO(fromIso, { setZone: true });
   return Array.from({ length: n }, (_, i) => {
     const t = from.plus({ hours: i }).setZone("Europe/Paris");
