@@ -200,6 +200,9 @@ export function powerFactor(units: string, pv?: PvConversion): { factor: number;
   return null;
 }
 
+/** Milli-unit precision: drops float noise (705.9 × 2.4 = 1694.1599999…) no sensor resolves. */
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
 function intervalMs(records: CampbellRecord[], fallbackMinutes: number): number {
   let best = Infinity;
   for (let i = 1; i < records.length; i++) {
@@ -243,7 +246,8 @@ export function tableToSeries(grid: SlotGrid, table: CampbellTable, options: Ser
   const start = grid.slotStart(firstStart);
   let count = 0;
   for (let t = start.toMillis(); t < lastEnd; t = grid.nextSlotStart(t).toMillis()) count++;
-  return resamplePower(grid, samples, { start, count, maxGapMinutes: step / 60_000, unit: conv.unit, quantity: conv.quantity }).series;
+  const series = resamplePower(grid, samples, { start, count, maxGapMinutes: step / 60_000, unit: conv.unit, quantity: conv.quantity }).series;
+  return { ...series, values: series.values.map((v) => (v === null ? null : round3(v))) };
 }
 
 /** The newest record with a value, as a Reading (power only: irradiance needs a PV conversion). */
@@ -254,7 +258,7 @@ export function latestReading(table: CampbellTable, deviceId: string, options: S
   if (!conv) throw new SourceError(SOURCE, "config", `field ${field.name} is in ${field.units || "no unit"}: a Reading needs W, kW, or W/m² with a PV peak power`, { id: field.name });
   for (let k = table.records.length - 1; k >= 0; k--) {
     const v = table.records[k].vals[i];
-    if (v !== null) return { deviceId, ts: table.records[k].time, powerW: v * conv.factor };
+    if (v !== null) return { deviceId, ts: table.records[k].time, powerW: round3(v * conv.factor) };
   }
   throw new SourceError(SOURCE, "remote", `no valid value of ${field.name} in the answer (empty data or only NAN)`, { id: field.name });
 }
