@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { SourceError } from "../../../lib/sources/errors";
 import { P1Splitter, crcHex, parseTelegram, telegramReading } from "../../../lib/sources/p1";
 import { validateReading } from "../../../lib/types";
-import { DSMR22, DSMR5_BE, DSMR5_NL } from "../../support/p1-telegrams";
+import { DSMR22, DSMR42, DSMR5_BE, DSMR5_NL } from "../../support/p1-telegrams";
 
 const telegrams = (items: ReturnType<P1Splitter["push"]>) => items.flatMap((i) => ("telegram" in i ? [i.telegram] : []));
 const errors = (items: ReturnType<P1Splitter["push"]>) => items.flatMap((i) => ("error" in i ? [i.error] : []));
@@ -45,6 +45,17 @@ describe("lib/sources/p1", function () {
     const r = telegramReading(old, "m", new Date("2026-06-10T10:00:00Z"));
     assert.equal(Date.parse(r.ts), Date.parse("2026-06-10T10:00:00Z"));
     assert.throws(() => parseTelegram(DSMR22, { requireCrc: true }), /without CRC/);
+  });
+
+  it("parses a DSMR 4.2 single-phase telegram (a Kaifa header with a dash)", function () {
+    const t = parseTelegram(DSMR42);
+    assert.equal(t.version, "4.2");
+    assert.equal(t.header, "KFM5KAIFA-METER");
+    assert.deepEqual(t.phases, [{ importKW: 0.412, exportKW: 0, voltageV: 231, currentA: 2 }]);
+    assert.equal(telegramReading(t, "m").powerW, 412);
+    // The first hours of summer time on the spring-forward day.
+    assert.equal(t.ts, "2026-03-29T03:30:05+02:00");
+    assert.deepEqual(telegrams(new P1Splitter().push(DSMR42 + DSMR22)), [DSMR42, DSMR22]);
   });
 
   it("rejects a telegram with a bad CRC, with a clear error", function () {
