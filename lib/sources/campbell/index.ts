@@ -244,8 +244,7 @@ export function tableToSeries(grid: SlotGrid, table: CampbellTable, options: Ser
   const firstStart = toMillis(table.records[0].time) - step;
   const lastEnd = toMillis(table.records[table.records.length - 1].time);
   const start = grid.slotStart(firstStart);
-  let count = 0;
-  for (let t = start.toMillis(); t < lastEnd; t = grid.nextSlotStart(t).toMillis()) count++;
+  const count = grid.indexFrom(start, lastEnd - 1) + 1;
   const series = resamplePower(grid, samples, { start, count, maxGapMinutes: step / 60_000, unit: conv.unit, quantity: conv.quantity }).series;
   return { ...series, values: series.values.map((v) => (v === null ? null : round3(v))) };
 }

@@ -175,8 +175,7 @@ function span(grid: SlotGrid, points: ForecastPoint[]): { start: DateTime; count
   const last = points[points.length - 1];
   const end = toMillis(last.ts) + last.stepMinutes * 60_000;
   const start = grid.slotStart(first);
-  let count = 0;
-  for (let t = start.toMillis(); t < end; t = grid.nextSlotStart(t).toMillis()) count++;
+  const count = grid.indexFrom(start, end - 1) + 1;
   return { start, count };
 }
 

@@ -94,6 +94,20 @@ export interface P1Telegram {
   crcChecked: boolean;
 }
 
+const offsets = new Map<string, [number, number]>();
+
+/** The zone's winter and summer offsets (minutes) in a year, cached: a meter sends a telegram every second. */
+function seasonOffsets(zone: string, year: number): [number, number] {
+  const key = `${zone} ${year}`;
+  let o = offsets.get(key);
+  if (!o) {
+    o = [DateTime.fromObject({ year, month: 1, day: 1 }, { zone }).offset, DateTime.fromObject({ year, month: 7, day: 1 }, { zone }).offset];
+    if (offsets.size > 64) offsets.clear();
+    offsets.set(key, o);
+  }
+  return o;
+}
+
 function meterTime(v: string, zone: string): string | undefined {
   const m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})([SW])?$/.exec(v);
   if (!m) return undefined;
@@ -101,9 +115,7 @@ function meterTime(v: string, zone: string): string | undefined {
   let dt: DateTime;
   if (m[7]) {
     // S/W says which offset applies: it settles the repeated hour at the end of summer time.
-    const y = parts.year;
-    const winter = DateTime.fromObject({ year: y, month: 1, day: 1 }, { zone }).offset;
-    const summer = DateTime.fromObject({ year: y, month: 7, day: 1 }, { zone }).offset;
+    const [winter, summer] = seasonOffsets(zone, parts.year);
     dt = DateTime.fromObject(parts, { zone: FixedOffsetZone.instance(m[7] === "S" ? summer : winter) });
   } else dt = DateTime.fromObject(parts, { zone });
   return dt.isValid ? (dt.setZone(zone).toISO({ suppressMilliseconds: true }) as string) : undefined;
