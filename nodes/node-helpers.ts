@@ -49,3 +49,15 @@ export function databaseOf(RED: NodeAPI, id: string | undefined): DatabaseConfig
   if (!config || typeof config.coordination !== "function") return new Error("no database configured: pick an elfe-database in the node's settings");
   return config;
 }
+
+/** Seconds from a dialog field → milliseconds, with a default and sane bounds (1 s … 10 min). */
+export function timeoutMs(value: unknown, fallbackSeconds = 10): number {
+  const n = Number(value);
+  const s = Number.isFinite(n) && n > 0 ? n : fallbackSeconds;
+  return Math.min(600, Math.max(0.1, s)) * 1000;
+}
+
+/** A short status text for an error (first 60 characters). */
+export function errorStatus(err: unknown): { fill: StatusFill; shape: "ring"; text: string } {
+  return { fill: "red", shape: "ring", text: asError(err).message.slice(0, 60) };
+}
