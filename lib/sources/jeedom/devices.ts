@@ -47,7 +47,7 @@ export function parseDeviceTable(text: string): JeedomDevice[] {
     try {
       obj = JSON.parse(trimmed);
     } catch (err) {
-      throw new RangeError(`the device table is not valid JSON: ${(err as Error).message}`);
+      throw new RangeError(`the device table is not valid JSON: ${(err as Error).message}`, { cause: err });
     }
     for (const [id, cmds] of Object.entries(obj as Record<string, unknown>)) {
       if (typeof cmds !== "object" || cmds === null) throw new RangeError(`device ${id}: expected an object of command ids`);
