@@ -394,16 +394,22 @@ export class FakeZabbix {
     for (const id of itemids) {
       const it = this.item(id);
       if (!it || (it.valueType !== 0 && it.valueType !== 3)) continue;
-      const hours = new Map<number, number[]>();
+      const hours = new Map<number, { n: number; sum: number; min: number; max: number }>();
       for (const r of this.rowsOf(it, Math.floor(from / 3600) * 3600, till + 3600)) {
         const h = Math.floor(r.clock / 3600) * 3600;
         const v = Number(r.value);
         if (!Number.isFinite(v)) continue;
-        hours.set(h, [...(hours.get(h) ?? []), v]);
+        const acc = hours.get(h);
+        if (acc) {
+          acc.n++;
+          acc.sum += v;
+          acc.min = Math.min(acc.min, v);
+          acc.max = Math.max(acc.max, v);
+        } else hours.set(h, { n: 1, sum: v, min: v, max: v });
       }
-      for (const [h, vs] of hours) {
+      for (const [h, a] of hours) {
         if (h >= currentHour || h < from - 3599 || h > till) continue; // the current hour is not in trends yet
-        out.push({ itemid: id, clock: h, num: vs.length, min: Math.min(...vs), max: Math.max(...vs), avg: vs.reduce((a, b) => a + b, 0) / vs.length });
+        out.push({ itemid: id, clock: h, num: a.n, min: a.min, max: a.max, avg: a.sum / a.n });
       }
     }
     out.sort((a, b) => a.clock - b.clock || Number(a.itemid) - Number(b.itemid));

@@ -25,7 +25,7 @@ export interface ReadOptions {
   /** "auto": history up to `historyMaxHours`, trends beyond. */
   source?: "auto" | "history" | "trend";
   historyMaxHours?: number;
-  /** Items fetched per request batch (default 100). */
+  /** Items fetched per request batch (default: as many as keep ~250 000 samples in memory, at most 500). */
   batchSize?: number;
   pageSize?: number;
   /** Refuse selections bigger than this (default 20 000 items). */
@@ -79,7 +79,10 @@ export async function readItemSeries(client: ZabbixClient, grid: SlotGrid, selec
   const leadS = source === "trend" ? 3600 : grid.stepMinutes * 60;
   const timeFrom = Math.floor(fromMs / 1000) - leadS;
   const timeTill = Math.ceil(tillMs / 1000);
-  const batchSize = options.batchSize ?? 100;
+  // Bound the samples held at once (~250 000, assuming one value a minute for history,
+  // one an hour for trends) so that thousands of items over days keep a small memory.
+  const perItem = Math.max(1, Math.ceil((timeTill - timeFrom) / (source === "trend" ? 3600 : 60)));
+  const batchSize = options.batchSize ?? Math.max(1, Math.min(500, Math.floor(250_000 / perItem)));
   const out: ItemSeries[] = [];
 
   for (let i = 0; i < items.length; i += batchSize) {
