@@ -64,6 +64,19 @@ describe("Zabbix nodes", function () {
     assert.equal(fake.requests[fake.requests.length - 1].method, "user.logout");
   });
 
+  it("the admin endpoints list a deployed server's hosts and items for the edit dialogs", async function () {
+    fake = await new FakeZabbix({ version: "7.0.5", items: items(), tokens: { tok: {} } }).start();
+    await helper.load(nodes, flow(fake), { s1: { token: "tok" } });
+    const hosts = await helper.request().get("/elfe-zabbix-server/s1/hosts").expect(200);
+    assert.deepEqual(hosts.body.map((h: any) => h.host), ["elfe-indicateurs", "elfe-territoire"]);
+    const list = await helper.request().get("/elfe-zabbix-server/s1/items?host=elfe-territoire").expect(200);
+    assert.deepEqual(list.body.map((i: any) => i.key), ["elfe.production", "elfe.consumption"]);
+    await helper.request().get("/elfe-zabbix-server/nope/hosts").expect(404);
+    await fake.stop();
+    const down = await helper.request().get("/elfe-zabbix-server/s1/hosts").expect(502);
+    assert.match(down.body.error, /ECONNREFUSED/);
+  });
+
   it("elfe-zabbix-read outputs the territory balance as a SlotSeries, with the items and the gap count", async function () {
     fake = await new FakeZabbix({ version: "6.0.14", items: items() }).start();
     await helper.load(nodes, flow(fake), creds);
