@@ -275,3 +275,26 @@ export const OverrideSchema = z.object({
 });
 export type Override = z.infer<typeof OverrideSchema>;
 export const validateOverride = validator("Override", OverrideSchema);
+// ---------------------------------------------------------------------------------------------
+// Supervision sources (issue 4): a laptop's battery as its room service reports it.
+// A BatteryReading is a Reading (it validates as one) with what the service tells beyond it.
+
+export const BatteryBandSchema = z.object({
+  /** Windows SYSTEM_POWER_STATUS bands: high > 66 %, medium 33–66 %, low < 33 %, critical < 5 %. */
+  name: z.enum(["high", "medium", "low", "critical", "none", "unknown"]),
+  minPct: percent.optional(),
+  maxPct: percent.optional(),
+});
+export type BatteryBand = z.infer<typeof BatteryBandSchema>;
+
+export const BatteryReadingSchema = ReadingSchema.extend({
+  /** On mains power (AC line), when the service knows. */
+  onMains: z.boolean().optional(),
+  /** The flag's band; batteryPct is its midpoint unless batteryExact. */
+  batteryBand: BatteryBandSchema.optional(),
+  batteryExact: z.boolean().optional(),
+  /** Why this laptop gave no (or incomplete) data. */
+  error: z.string().optional(),
+});
+export type BatteryReading = z.infer<typeof BatteryReadingSchema>;
+export const validateBatteryReading = validator("BatteryReading", BatteryReadingSchema);

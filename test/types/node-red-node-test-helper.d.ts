@@ -14,7 +14,7 @@ declare module "node-red-node-test-helper" {
     stopServer(): Promise<void>;
     url(): string;
     /** supertest against the admin app (httpAdmin); the node app (httpNode) is not served by the helper. */
-    request(): { get(path: string): PromiseLike<{ status: number; body: any; text: string }> };
+    request(): any;
     settings(userSettings: Record<string, unknown>): void;
     _RED: unknown;
   }

@@ -1,0 +1,79 @@
+// Benchmark: 1 000 items × 7 days of 1-minute history from the fake Zabbix server (in a child
+// process, so the figures are the client's) → one SlotSeries per item on 15-minute slots.
+// Prints items/s, wall time and peak memory for the history path (10 M rows) and the trend path.
+// Run: npm run bench:zabbix-read   (ITEMS=… DAYS=… to change the size)
+import { fork } from "node:child_process";
+import { SlotGrid } from "../lib/time/grid";
+import { ZabbixClient, readItemSeries } from "../lib/sources/zabbix";
+import { FakeZabbix, type FakeItem } from "../test/support/fake-zabbix";
+
+const ITEMS = Number(process.env.ITEMS ?? 1000);
+const DAYS = Number(process.env.DAYS ?? 7);
+const grid = new SlotGrid({ zone: "Europe/Paris", stepMinutes: 15 });
+const end = grid.slotStart(Date.parse("2026-06-10T00:00:00+02:00")).toMillis();
+const start = end - DAYS * 86_400_000;
+
+async function serve(): Promise<void> {
+  const from = start / 1000 - 3600;
+  const items: FakeItem[] = Array.from({ length: ITEMS }, (_, i) => ({
+    itemid: String(50_000 + i),
+    hostid: "1",
+    host: "plugs",
+    key: `plug.power[${i}]`,
+    valueType: i % 2 ? 3 : 0,
+    units: "W",
+    tags: [{ tag: "plug", value: "" }],
+    generated: { from, till: end / 1000 + 3600, stepS: 60, fn: (c: number) => (i % 2 ? 100 + ((c / 60) % 50) : 1000 + Math.sin(c / 3600) * 200) },
+  }));
+  const fake = await new FakeZabbix({ version: "7.0.5", items, tokens: { bench: {} }, now: () => end + 7_200_000 }).start();
+  process.send?.({ url: fake.url });
+}
+
+async function run(url: string, source: "history" | "trend") {
+  const client = new ZabbixClient({ url, token: "bench", timeoutMs: 120_000 });
+  await client.version();
+  global.gc?.();
+  const base = process.memoryUsage();
+  let peakRss = base.rss;
+  let peakHeap = base.heapUsed;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 20);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const count = grid.indexFrom(start, end);
+  const r = await readItemSeries(client, grid, { tags: [{ tag: "plug" }] }, { start, count, source, maxItems: 100_000 });
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
+  clearInterval(sampler);
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+  const rows = source === "history" ? ITEMS * DAYS * 1440 : ITEMS * DAYS * 24;
+  return { source, items: r.items.length, slots: count, rows, seconds: ms / 1000, cpuS, itemsPerS: r.items.length / (ms / 1000), rowsPerS: rows / (ms / 1000), peakRssMB: peakRss / 2 ** 20, peakHeapMB: peakHeap / 2 ** 20, gaps: r.gapSlots };
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === "serve") return serve();
+  const child = fork(__filename, ["serve"], { stdio: "inherit" });
+  const url = await new Promise<string>((resolve) => child.once("message", (m: { url: string }) => resolve(m.url)));
+  try {
+    const results = [await run(url, "trend"), await run(url, "history")];
+    const pad = (s: string | number, n: number) => String(s).padStart(n);
+    console.log(`zabbix-read: ${ITEMS} items × ${DAYS} days of 1-minute values → 15-min slots (fake server in a child process)`);
+    console.log(`${pad("source", 8)} ${pad("items", 6)} ${pad("slots", 6)} ${pad("rows", 10)} ${pad("seconds", 8)} ${pad("client CPU s", 12)} ${pad("items/s", 8)} ${pad("rows/s", 10)} ${pad("peak RSS MB", 12)} ${pad("peak heap MB", 13)} ${pad("gaps", 5)}`);
+    for (const r of results) {
+      console.log(`${pad(r.source, 8)} ${pad(r.items, 6)} ${pad(r.slots, 6)} ${pad(r.rows, 10)} ${pad(r.seconds.toFixed(2), 8)} ${pad(r.cpuS.toFixed(2), 12)} ${pad(r.itemsPerS.toFixed(0), 8)} ${pad(r.rowsPerS.toFixed(0), 10)} ${pad(r.peakRssMB.toFixed(0), 12)} ${pad(r.peakHeapMB.toFixed(0), 13)} ${pad(r.gaps, 5)}`);
+    }
+  } finally {
+    child.kill();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

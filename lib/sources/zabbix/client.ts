@@ -1,0 +1,194 @@
+// A small Zabbix JSON-RPC client: version detection with apiinfo.version, the right
+// authentication per version (6.0: body field `auth`; 6.4+: `Authorization: Bearer`; after 7.0
+// the body field is refused), user.login when no API token is given, and one re-login when the
+// session has expired. Every failure is a typed error.
+import { excerpt, httpRequest, safeUrl, SourceError } from "../fetch-http";
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** A JSON-RPC `error` object returned by the server. */
+export class ZabbixApiError extends Error {
+  constructor(
+    readonly method: string,
+    readonly code: number,
+    readonly apiMessage: string,
+    readonly data: string | undefined,
+  ) {
+    super(`Zabbix ${method}: ${apiMessage}${data ? ` ${data}` : ""} (code ${code})`);
+    this.name = "ZabbixApiError";
+  }
+
+  /** Missing, wrong or expired credentials (6.0 and 7.x say it with -32602 or -32500). */
+  get isAuthError(): boolean {
+    return /not authori[sz]ed|session terminated|re-login|api token expired/i.test(this.data ?? this.apiMessage);
+  }
+
+  get isSessionExpired(): boolean {
+    return /session terminated|re-login/i.test(this.data ?? "");
+  }
+}
+
+/** The HTTP exchange itself failed: time-out, refused connection, HTTP status, body not JSON-RPC. */
+export class ZabbixTransportError extends SourceError {
+  constructor(
+    message: string,
+    kind: SourceError["kind"],
+    readonly status?: number,
+  ) {
+    super(message, kind);
+    this.name = "ZabbixTransportError";
+  }
+}
+
+export interface ZabbixCredentials {
+  /** API token or an existing session id. */
+  token?: string;
+  username?: string;
+  password?: string;
+}
+
+export interface ZabbixClientOptions extends ZabbixCredentials {
+  /** e.g. http://zabbix.example/zabbix/api_jsonrpc.php (a URL ending in "/" or "/zabbix" gets api_jsonrpc.php appended). */
+  url: string;
+  timeoutMs?: number;
+}
+
+export interface ZabbixVersion {
+  text: string;
+  major: number;
+  minor: number;
+}
+
+export function parseVersion(text: string): ZabbixVersion {
+  const m = /^(\d+)\.(\d+)/.exec(text);
+  if (!m) throw new ZabbixTransportError(`apiinfo.version answered ${JSON.stringify(text)}, not a version`, "protocol");
+  return { text, major: Number(m[1]), minor: Number(m[2]) };
+}
+
+export type AuthStyle = "body" | "bearer";
+
+/** 6.0–6.2: body field; 6.4 and later: Bearer header (the body field is refused after 7.0). */
+export function authStyleFor(v: ZabbixVersion): AuthStyle {
+  return v.major > 6 || (v.major === 6 && v.minor >= 4) ? "bearer" : "body";
+}
+
+export function apiUrl(url: string): string {
+  const trimmed = url.trim();
+  if (/\.php(\?|$)/.test(trimmed)) return trimmed;
+  return `${trimmed.replace(/\/+$/, "")}/api_jsonrpc.php`;
+}
+
+export class ZabbixClient {
+  readonly url: string;
+  readonly timeoutMs: number;
+  private readonly creds: ZabbixCredentials;
+  private versionInfo?: ZabbixVersion;
+  private session?: string;
+  private loggingIn?: Promise<string>;
+  private nextId = 1;
+
+  constructor(options: ZabbixClientOptions) {
+    if (!options.url) throw new RangeError("Zabbix API URL is missing");
+    this.url = apiUrl(options.url);
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.creds = { token: options.token || undefined, username: options.username || undefined, password: options.password || undefined };
+  }
+
+  /** The server's version (asked once, without authentication). */
+  async version(): Promise<ZabbixVersion> {
+    if (!this.versionInfo) {
+      const text = await this.rpc("apiinfo.version", {}, undefined, undefined);
+      if (typeof text !== "string") throw new ZabbixTransportError(`apiinfo.version answered ${excerpt(JSON.stringify(text))}, not a version`, "protocol");
+      this.versionInfo = parseVersion(text);
+    }
+    return this.versionInfo;
+  }
+
+  /** Calls an authenticated method; logs in (again) with user/password when needed. */
+  async call(method: string, params: JsonValue): Promise<JsonValue> {
+    const style = authStyleFor(await this.version());
+    const usesLogin = !this.creds.token;
+    let auth = await this.authValue();
+    try {
+      return await this.rpc(method, params, auth, style);
+    } catch (err) {
+      if (!(err instanceof ZabbixApiError) || !err.isAuthError || !usesLogin || !this.creds.username) throw err;
+      // Session expired (or was terminated): log in once more and retry once.
+      if (this.session === auth) this.session = undefined;
+      auth = await this.authValue();
+      return this.rpc(method, params, auth, style);
+    }
+  }
+
+  /** Ends the session opened by user.login (an API token is left alone). */
+  async close(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    if (!session || this.creds.token || !this.versionInfo) return;
+    try {
+      await this.rpc("user.logout", [], session, authStyleFor(this.versionInfo));
+    } catch {
+      // The session may already be gone; closing must not fail because of it.
+    }
+  }
+
+  private async authValue(): Promise<string> {
+    if (this.creds.token) return this.creds.token;
+    if (this.session) return this.session;
+    if (!this.creds.username) throw new ZabbixTransportError("Zabbix: no API token and no user name configured", "protocol");
+    if (!this.loggingIn) {
+      this.loggingIn = this.login().finally(() => {
+        this.loggingIn = undefined;
+      });
+    }
+    return this.loggingIn;
+  }
+
+  private async login(): Promise<string> {
+    const v = await this.version();
+    // 5.4 renamed `user` to `username`; older servers only know `user`.
+    const nameField = v.major > 5 || (v.major === 5 && v.minor >= 4) ? "username" : "user";
+    const params: Record<string, JsonValue> = { [nameField]: this.creds.username ?? "", password: this.creds.password ?? "" };
+    const result = await this.rpc("user.login", params, undefined, undefined);
+    if (typeof result !== "string" || result === "") throw new ZabbixTransportError("Zabbix user.login did not return a session id", "protocol");
+    this.session = result;
+    return result;
+  }
+
+  private async rpc(method: string, params: JsonValue, auth: string | undefined, style: AuthStyle | undefined): Promise<JsonValue> {
+    const id = this.nextId++;
+    const body: Record<string, JsonValue> = { jsonrpc: "2.0", method, params, id };
+    const headers: Record<string, string> = { "Content-Type": "application/json-rpc", Accept: "application/json" };
+    if (auth !== undefined) {
+      if (style === "bearer") headers.Authorization = `Bearer ${auth}`;
+      else body.auth = auth;
+    }
+    let answer;
+    try {
+      answer = await httpRequest({ url: this.url, method: "POST", headers, body: JSON.stringify(body), timeoutMs: this.timeoutMs });
+    } catch (err) {
+      const e = err as SourceError;
+      throw new ZabbixTransportError(`Zabbix ${method}: ${e.message}`, e.kind);
+    }
+    const where = safeUrl(this.url);
+    if (answer.status !== 200) {
+      throw new ZabbixTransportError(`Zabbix ${method}: HTTP ${answer.status} from ${where}${answer.text ? `: ${excerpt(answer.text)}` : ""}`, "http", answer.status);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(answer.text);
+    } catch {
+      throw new ZabbixTransportError(`Zabbix ${method}: the answer of ${where} is not JSON (${answer.contentType || "no content type"}): ${excerpt(answer.text) || "(empty body)"}`, "parse", answer.status);
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new ZabbixTransportError(`Zabbix ${method}: the answer of ${where} is not a JSON-RPC object: ${excerpt(answer.text)}`, "protocol");
+    }
+    const reply = parsed as { error?: unknown; result?: JsonValue };
+    if (reply.error !== undefined) {
+      const e = (typeof reply.error === "object" && reply.error !== null ? reply.error : {}) as { code?: unknown; message?: unknown; data?: unknown };
+      throw new ZabbixApiError(method, typeof e.code === "number" ? e.code : Number(e.code) || 0, typeof e.message === "string" ? e.message : "error", e.data === undefined ? undefined : String(e.data));
+    }
+    if (!("result" in reply)) throw new ZabbixTransportError(`Zabbix ${method}: the answer has neither result nor error: ${excerpt(answer.text)}`, "protocol");
+    return reply.result as JsonValue;
+  }
+}

@@ -1,0 +1,5 @@
+export * from "./client";
+export * from "./api";
+export * from "./sender";
+export * from "./read";
+export * from "./values";

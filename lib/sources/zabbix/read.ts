@@ -1,0 +1,148 @@
+// Zabbix items -> one SlotSeries per item on the territory's grid (history for short windows,
+// hourly trends for long ones), and optionally their signed sum (e.g. production − consumption).
+import { resamplePower, type Sample } from "../../time/resample";
+import type { SlotGrid } from "../../time/grid";
+import type { SlotSeries } from "../../types";
+import { forEachHistoryPage, forEachTrendPage, getItems, type ItemSelection, type ZabbixItem } from "./api";
+import type { ZabbixClient } from "./client";
+
+export interface ItemSeries {
+  itemid: string;
+  host: string;
+  key: string;
+  name: string;
+  series: SlotSeries;
+  /** Slots without a value. */
+  gapSlots: number;
+  /** Values the server sent that are not numbers (left out, so their slots may be gaps). */
+  invalidValues: number;
+}
+
+export interface ReadOptions {
+  /** First slot (floored to the grid) and number of slots. */
+  start: number | string;
+  count: number;
+  /** "auto": history up to `historyMaxHours`, trends beyond. */
+  source?: "auto" | "history" | "trend";
+  historyMaxHours?: number;
+  /** Items fetched per request batch (default: as many as keep ~250 000 samples in memory, at most 500). */
+  batchSize?: number;
+  pageSize?: number;
+  /** Refuse selections bigger than this (default 20 000 items). */
+  maxItems?: number;
+  /** Keys (`*` wildcard) of the items whose sign is reversed in the sum (e.g. consumption meters). */
+  subtractKeys?: string;
+  /** Build the sum of all items. */
+  sum?: boolean;
+  quantity?: string;
+}
+
+export interface ReadResult {
+  items: ItemSeries[];
+  sum?: SlotSeries;
+  source: "history" | "trend";
+  /** Items left out because they are not numeric (value types other than 0 and 3). */
+  skippedItems: ZabbixItem[];
+  gapSlots: number;
+  invalidValues: number;
+}
+
+export function wildcard(pattern: string): RegExp {
+  const parts = pattern.split(",").map((p) => p.trim()).filter(Boolean);
+  const body = parts.map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")).join("|");
+  return new RegExp(`^(?:${body || "(?!)"})$`);
+}
+
+function nullCount(values: (number | null)[]): number {
+  let n = 0;
+  for (const v of values) if (v === null) n++;
+  return n;
+}
+
+export async function readItemSeries(client: ZabbixClient, grid: SlotGrid, selection: ItemSelection, options: ReadOptions): Promise<ReadResult> {
+  if (!selection.itemids?.length && !selection.group && !selection.host && !selection.keyPattern && !selection.tags?.length) {
+    throw new RangeError("select items by id, host group, host, key pattern or tag: an empty selection would read every item");
+  }
+  const starts = grid.starts(options.start, options.count + 1);
+  const fromMs = starts[0].toMillis();
+  const tillMs = starts[starts.length - 1].toMillis();
+  const hours = (tillMs - fromMs) / 3_600_000;
+  const source = options.source === "history" || options.source === "trend" ? options.source : hours <= (options.historyMaxHours ?? 48) ? "history" : "trend";
+
+  const all = await getItems(client, selection);
+  const maxItems = options.maxItems ?? 20_000;
+  if (all.length > maxItems) throw new RangeError(`${all.length} items match the selection, more than the limit of ${maxItems}`);
+  const items = all.filter((i) => i.valueType === 0 || i.valueType === 3);
+  const skippedItems = all.filter((i) => i.valueType !== 0 && i.valueType !== 3);
+
+  // A sample before the window lets the first slot be covered: ask a little earlier.
+  const leadS = source === "trend" ? 3600 : grid.stepMinutes * 60;
+  const timeFrom = Math.floor(fromMs / 1000) - leadS;
+  const timeTill = Math.ceil(tillMs / 1000);
+  // Bound the samples held at once (~250 000, assuming one value a minute for history,
+  // one an hour for trends) so that thousands of items over days keep a small memory.
+  const perItem = Math.max(1, Math.ceil((timeTill - timeFrom) / (source === "trend" ? 3600 : 60)));
+  const batchSize = options.batchSize ?? Math.max(1, Math.min(500, Math.floor(250_000 / perItem)));
+  const out: ItemSeries[] = [];
+
+  for (let i = 0; i < items.length; i += batchSize) {
+    const batch = items.slice(i, i + batchSize);
+    const samples = new Map<string, Sample[]>(batch.map((it) => [it.itemid, []]));
+    const invalid = new Map<string, number>(batch.map((it) => [it.itemid, 0]));
+    const add = (itemid: string, ms: number, value: number) => {
+      const list = samples.get(itemid);
+      if (!list) return; // a row for an item we did not ask for
+      if (Number.isFinite(value)) list.push({ ts: ms, value });
+      else invalid.set(itemid, (invalid.get(itemid) ?? 0) + 1);
+    };
+    if (source === "history") {
+      for (const valueType of [0, 3]) {
+        const ids = batch.filter((it) => it.valueType === valueType).map((it) => it.itemid);
+        if (!ids.length) continue;
+        await forEachHistoryPage(client, ids, valueType, timeFrom, timeTill, (points) => {
+          for (const p of points) add(p.itemid, p.clock * 1000 + Math.floor(p.ns / 1e6), p.value);
+        }, { pageSize: options.pageSize });
+      }
+    } else {
+      await forEachTrendPage(client, batch.map((it) => it.itemid), timeFrom, timeTill, (points) => {
+        for (const p of points) {
+          add(p.itemid, p.clock * 1000, p.avg);
+          // The hourly average holds for the whole hour: close it so the next hour's gap stays a gap.
+          if (Number.isFinite(p.avg)) add(p.itemid, p.clock * 1000 + 3_600_000 - 1, p.avg);
+        }
+      }, { pageSize: options.pageSize });
+    }
+    for (const it of batch) {
+      const { series } = resamplePower(grid, samples.get(it.itemid) ?? [], {
+        start: fromMs,
+        count: options.count,
+        unit: it.units || "W",
+        quantity: it.key,
+        maxGapMinutes: source === "trend" ? 61 : undefined,
+        interpolation: "previous",
+      });
+      out.push({ itemid: it.itemid, host: it.host, key: it.key, name: it.name, series, gapSlots: nullCount(series.values), invalidValues: invalid.get(it.itemid) ?? 0 });
+    }
+  }
+
+  let sum: SlotSeries | undefined;
+  if (options.sum) {
+    const minus = options.subtractKeys ? wildcard(options.subtractKeys) : undefined;
+    const values: (number | null)[] = [];
+    for (let s = 0; s < options.count; s++) {
+      let total: number | null = out.length ? 0 : null;
+      for (const it of out) {
+        const v = it.series.values[s];
+        if (v === null || total === null) {
+          total = null;
+          break;
+        }
+        total += minus?.test(it.key) ? -v : v;
+      }
+      values.push(total);
+    }
+    sum = { start: grid.iso(fromMs), stepMinutes: grid.stepMinutes, values, unit: out[0]?.series.unit ?? "W", quantity: options.quantity || (minus ? "balance" : "sum") };
+  }
+  const gapSlots = sum ? nullCount(sum.values) : out.reduce((n, it) => n + it.gapSlots, 0);
+  return { items: out, sum, source, skippedItems, gapSlots, invalidValues: out.reduce((n, it) => n + it.invalidValues, 0) };
+}
