@@ -4,7 +4,7 @@ import { DateTime } from "luxon";
 import type { SlotSeries } from "../types";
 import { SlotGrid, toMillis } from "../time";
 import { LocalClock, SeriesIndex } from "./local-clock";
-import { persistenceForecast, type ForecastMethod, type ForecastOptions } from "./persistence";
+import { checkedHistory, forecastFromChecked, type ForecastMethod, type ForecastOptions } from "./persistence";
 
 export interface BacktestOptions extends Omit<ForecastOptions, "origin" | "horizonSlots"> {
   /** Days of history kept before the first scored day (default 14). */
@@ -40,11 +40,12 @@ export interface BacktestResult {
 
 export function backtest(history: SlotSeries, grid: { zone: string; stepMinutes: number }, options: BacktestOptions = {}): BacktestResult {
   const slots = new SlotGrid(grid);
-  const clock = new LocalClock(grid.zone);
+  const clock = LocalClock.of(grid.zone);
   const warmup = options.warmupDays ?? 14;
   const originTime = options.originTime ?? "00:00";
   if (!/^\d{2}:\d{2}$/.test(originTime)) throw new Error(`originTime must be HH:mm, got ${JSON.stringify(originTime)}`);
-  const actual = new SeriesIndex(history);
+  const checked = checkedHistory(history, grid);
+  const actual = new SeriesIndex(checked.series);
   const first = DateTime.fromMillis(toMillis(history.start), { zone: grid.zone }).startOf("day").plus({ days: warmup });
   const days: DayScore[] = [];
   let skippedDays = 0;
@@ -57,7 +58,7 @@ export function backtest(history: SlotSeries, grid: { zone: string; stepMinutes:
     const endMs = clock.daysBefore(originMs, -1) ?? originMs + 86_400_000;
     if (endMs > actual.endMs) break;
     const horizonSlots = Math.round((endMs - originMs) / slots.stepMs);
-    const { series } = persistenceForecast(history, { ...grid, horizonSlots }, { ...options, origin: originMs, horizonSlots });
+    const { series } = forecastFromChecked(checked, horizonSlots, { ...options, origin: originMs });
     let dayAbs = 0;
     let daySq = 0;
     let dayN = 0;

@@ -2,20 +2,42 @@
 // a SlotSeries by instant. Used by the forecast on every slot, so kept free of per-call parsing.
 import { IANAZone } from "luxon";
 import type { SlotSeries } from "../types";
-import { toMillis } from "../time";
+import { toMillis, type SlotGrid } from "../time";
 
 export const DAY_MS = 86_400_000;
 
 export class LocalClock {
   private readonly zone: IANAZone;
 
+  private static readonly shared = new Map<string, LocalClock>();
+
+  /** One clock per zone, so its offset cache serves every forecast of the process. */
+  static of(zone: string): LocalClock {
+    let clock = LocalClock.shared.get(zone);
+    if (!clock) {
+      clock = new LocalClock(zone);
+      LocalClock.shared.set(zone, clock);
+    }
+    return clock;
+  }
+
   constructor(zone: string) {
     this.zone = IANAZone.create(zone);
   }
 
+  /** Zone offsets per quarter-hour of UTC (every real zone changes offset on a quarter-hour). */
+  private readonly cache = new Map<number, number>();
+
   /** Offset of the zone at `ms`, in ms. */
   offsetMs(ms: number): number {
-    return this.zone.offset(ms) * 60_000;
+    const key = Math.floor(ms / 900_000);
+    let off = this.cache.get(key);
+    if (off === undefined) {
+      off = this.zone.offset(key * 900_000) * 60_000;
+      if (this.cache.size > 200_000) this.cache.clear();
+      this.cache.set(key, off);
+    }
+    return off;
   }
 
   /** Wall-clock ms (local time read as if it were UTC). */
@@ -42,6 +64,23 @@ export class LocalClock {
       }
     }
     return utc + this.offsetMs(utc) === wall ? utc : null;
+  }
+
+  /**
+   * `count` slot starts of `grid` from `fromMs` (a slot start). Equal to `grid.starts`, computed
+   * without building a DateTime per slot when every offset met is a whole number of slots apart
+   * (true for every DST rule of a 15-minute grid); otherwise it asks the grid.
+   */
+  slotStarts(grid: SlotGrid, fromMs: number, count: number): number[] {
+    const out: number[] = [];
+    const phase = (ms: number) => ((this.offsetMs(ms) % grid.stepMs) + grid.stepMs) % grid.stepMs;
+    const p0 = phase(fromMs);
+    for (let i = 0; i < count; i++) {
+      const ms = fromMs + i * grid.stepMs;
+      if (phase(ms) !== p0) return grid.starts(fromMs, count).map((d) => d.toMillis());
+      out.push(ms);
+    }
+    return out;
   }
 
   /** ISO date (yyyy-mm-dd) of the local day containing `ms`. */

@@ -80,6 +80,17 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** Series already validated (a backtest forecasts hundreds of times from the same ones). */
+const validated = new WeakSet<object>();
+
+function checkPvSeries(input: unknown): SlotSeries {
+  if (typeof input === "object" && input !== null && validated.has(input)) return input as SlotSeries;
+  const result = validateSlotSeries.check(input);
+  if (!result.ok) throw new Error(`PV series is not a SlotSeries: ${result.error.message}`);
+  validated.add(input as object);
+  return input as SlotSeries;
+}
+
 /** Checks the history and the grid; throws an Error that says what is wrong. */
 function checkHistory(history: unknown, grid: SlotGrid): SlotSeries {
   const result = validateSlotSeries.check(history);
@@ -105,7 +116,26 @@ function checkHistory(history: unknown, grid: SlotGrid): SlotSeries {
  */
 export function persistenceForecast(history: unknown, territory: ForecastGrid, options: ForecastOptions = {}): Forecast {
   const grid = new SlotGrid({ zone: territory.zone, stepMinutes: territory.stepMinutes });
-  const series = checkHistory(history, grid);
+  return forecastChecked(checkHistory(history, grid), grid, territory, options);
+}
+
+/** Checks a history once, for callers that forecast from it many times (the backtest). */
+export function checkedHistory(history: unknown, territory: { zone: string; stepMinutes: number }): CheckedHistory {
+  const grid = new SlotGrid({ zone: territory.zone, stepMinutes: territory.stepMinutes });
+  return { series: checkHistory(history, grid), grid };
+}
+
+export interface CheckedHistory {
+  readonly series: SlotSeries;
+  readonly grid: SlotGrid;
+}
+
+export function forecastFromChecked(history: CheckedHistory, horizonSlots: number, options: ForecastOptions = {}): Forecast {
+  const g = history.grid;
+  return forecastChecked(history.series, g, { zone: g.zone, stepMinutes: g.stepMinutes, horizonSlots }, options);
+}
+
+function forecastChecked(series: SlotSeries, grid: SlotGrid, territory: ForecastGrid, options: ForecastOptions): Forecast {
   const method = options.method ?? "elfe";
   if (!FORECAST_METHODS.includes(method)) throw new Error(`unknown forecast method ${JSON.stringify(method)}: use ${FORECAST_METHODS.join(", ")}`);
   const days = options.days ?? 7;
@@ -113,10 +143,9 @@ export function persistenceForecast(history: unknown, territory: ForecastGrid, o
   const horizon = options.horizonSlots ?? territory.horizonSlots;
   if (!Number.isInteger(horizon) || horizon < 1) throw new Error(`horizon must be a whole number of slots >= 1, got ${horizon}`);
   if (options.pv && !Number.isFinite(options.pv.factor)) throw new Error("PV correction factor must be a number");
-  const pvSeries = options.pv ? validateSlotSeries.check(options.pv.series) : undefined;
-  if (pvSeries && !pvSeries.ok) throw new Error(`PV series is not a SlotSeries: ${pvSeries.error.message}`);
+  const pvSeries = options.pv ? checkPvSeries(options.pv.series) : undefined;
 
-  const clock = new LocalClock(territory.zone);
+  const clock = LocalClock.of(territory.zone);
   const stepMs = grid.stepMs;
   const fullEnd = toMillis(series.start) + series.values.length * stepMs;
   const originMs = options.origin === undefined ? fullEnd : grid.slotStart(options.origin).toMillis();
@@ -125,10 +154,9 @@ export function persistenceForecast(history: unknown, territory: ForecastGrid, o
   if (historyEnd <= hist.startMs) throw new Error(`history starts at ${series.start}, after the forecast origin ${grid.iso(originMs)}`);
 
   // Work slots: from the end of the history to the end of the horizon (the ELFE blend runs from "now").
-  const work: number[] = [];
-  for (let ms = grid.slotStart(historyEnd).toMillis(); ms < originMs; ms = grid.nextSlotStart(ms).toMillis()) work.push(ms);
-  const firstOut = work.length;
-  for (const d of grid.starts(originMs, horizon)) work.push(d.toMillis());
+  const lead = Math.max(0, Math.round((originMs - historyEnd) / stepMs));
+  const work = clock.slotStarts(grid, originMs - lead * stepMs, lead + horizon);
+  const firstOut = lead;
 
   /** Smallest k >= 1 whose same-local-time instant k days before `ms` is inside the history. */
   const firstDay = (ms: number): number => {
@@ -231,8 +259,8 @@ export function persistenceForecast(history: unknown, territory: ForecastGrid, o
 
   // PV correction: the forecast's sun minus the reference days' sun, times the factor.
   let pvCorrected = 0;
-  if (options.pv && pvSeries?.ok) {
-    const pv = new SeriesIndex(pvSeries.value);
+  if (options.pv && pvSeries) {
+    const pv = new SeriesIndex(pvSeries);
     const factor = options.pv.factor;
     values = values.map((v, i) => {
       const now = pv.valueAt(work[i]);
@@ -280,7 +308,7 @@ export function persistenceForecast(history: unknown, territory: ForecastGrid, o
  * Minimum and maximum of the hourly mean deficit (−balance) over the complete clock hours of the
  * forecast (ELFE's conso_min_hour / conso_max_hour). Slots longer than an hour count as their own "hour".
  */
-export function hourDeficits(slotMs: number[], balance: number[], grid: SlotGrid, clock = new LocalClock(grid.zone)): { min: HourDeficit | null; max: HourDeficit | null } {
+export function hourDeficits(slotMs: number[], balance: number[], grid: SlotGrid, clock = LocalClock.of(grid.zone)): { min: HourDeficit | null; max: HourDeficit | null } {
   const perHour = grid.stepMinutes <= 60 && 60 % grid.stepMinutes === 0 ? 60 / grid.stepMinutes : 1;
   const hours = new Map<number, number[]>();
   slotMs.forEach((ms, i) => {

@@ -39,7 +39,7 @@ export function prng(seed: number): () => number {
 export function syntheticTerritory(options: SyntheticOptions): SyntheticTerritory {
   const zone = options.zone ?? "Europe/Paris";
   const grid = new SlotGrid({ zone, stepMinutes: options.stepMinutes ?? 15 });
-  const clock = new LocalClock(zone);
+  const clock = LocalClock.of(zone);
   const rand = prng(options.seed ?? 1);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const lat = ((options.latitude ?? 47.66) * Math.PI) / 180;

@@ -12,7 +12,7 @@ function localHistory(startDay: string, days: number, f: (hour: number, date: st
   const start = DateTime.fromISO(startDay, { zone: "Europe/Paris" });
   const end = start.plus({ days });
   const values: (number | null)[] = [];
-  for (let t = start; t < end; t = grid.nextSlotStart(t)) values.push(f(t.hour + t.minute / 60, t.toISODate() as string));
+  for (let t: DateTime = start; t < end; t = grid.nextSlotStart(t)) values.push(f(t.hour + t.minute / 60, t.toISODate() as string));
   return { start: grid.iso(start), stepMinutes, values, unit: "W", quantity: "balance" };
 }
 
