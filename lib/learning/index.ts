@@ -1,0 +1,3 @@
+export * from "./cycles";
+export * from "./ecs";
+export * from "./temperatures";
