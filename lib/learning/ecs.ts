@@ -61,3 +61,33 @@ export function ecsEnergy(input: EcsEnergyInput, end: Instant, hours = 24): EcsE
   }
   throw new Error(`not enough readings between ${iso(fromMs)} and ${iso(toMs)}: need two counter or two power readings`);
 }
+
+/**
+ * Readings of a tank's meter (`{ts, energyWh}` and/or `{ts, powerW}`, e.g. Reading[]) or
+ * `{counter, power}` sample lists -> the ecsEnergy input. Throws an Error on anything else.
+ */
+export function ecsInput(payload: unknown, counterUnit: "Wh" | "kWh" = "Wh"): EcsEnergyInput {
+  if (Array.isArray(payload)) {
+    const counter: Sample[] = [];
+    const power: Sample[] = [];
+    payload.forEach((item: unknown, i) => {
+      if (typeof item !== "object" || item === null) throw new Error(`reading [${i}] is not an object`);
+      const r = item as Record<string, unknown>;
+      if (typeof r.ts !== "string" && typeof r.ts !== "number") throw new Error(`reading [${i}] has no ts (ISO time or epoch ms)`);
+      toMillis(r.ts);
+      if (typeof r.energyWh === "number") counter.push({ ts: r.ts, value: r.energyWh });
+      if (typeof r.powerW === "number") power.push({ ts: r.ts, value: r.powerW });
+    });
+    return { counter, power, counterUnit };
+  }
+  if (typeof payload === "object" && payload !== null && ("counter" in payload || "power" in payload)) {
+    const p = payload as Record<string, unknown>;
+    const list = (v: unknown, name: string): Sample[] | undefined => {
+      if (v === undefined) return undefined;
+      if (!Array.isArray(v)) throw new Error(`${name} must be an array of {ts, value}`);
+      return v as Sample[];
+    };
+    return { counter: list(p.counter, "counter"), power: list(p.power, "power"), counterUnit };
+  }
+  throw new Error("ECS readings must be an array of {ts, energyWh} / {ts, powerW} or {counter, power} sample lists");
+}
