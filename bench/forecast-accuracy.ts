@@ -33,3 +33,4 @@ for (const originTime of ["00:00", "14:00"]) {
   }
 }
 console.log("\nMAE/RMSE over every slot; |ΔE|: mean absolute daily energy error; bias: mean signed daily error (forecast − actual).");
+console.log("The PV correction is fed the synthetic irradiance itself (a perfect weather forecast): read it as an upper bound.");
