@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { cycleProfile, detectCycles, mergeCycles, type LearnedCycle } from "../../../lib/learning";
+import { cycleProfile, detectCycles, mergeCycles, powerSamples, type LearnedCycle } from "../../../lib/learning";
 import { prng } from "../../../lib/forecast";
 import type { Sample } from "../../../lib/time";
 
@@ -135,5 +135,29 @@ describe("lib/learning cycleProfile and mergeCycles", function () {
     const c = cycle("2026-06-03T10:00:00Z", [3]);
     const merged = mergeCycles([a, b], [{ ...b, start: "2026-06-02T08:00:00Z" }, c], 2);
     assert.deepEqual(merged.map((x) => x.profileW[0]), [2, 3]);
+  });
+});
+
+describe("lib/learning powerSamples", function () {
+  it("reads samples, Readings and a SlotSeries (each slot's value held over the slot)", function () {
+    assert.deepEqual(powerSamples([{ ts: "2026-06-10T00:00:00Z", value: 5 }, { ts: 1, powerW: 7 }]), [
+      { ts: "2026-06-10T00:00:00Z", value: 5 },
+      { ts: 1, value: 7 },
+    ]);
+    // A 5-minute SlotSeries of a dryer: 1 h idle, 45 min at 2 kW, 1 h idle.
+    const values = [...Array(12).fill(3), ...Array(9).fill(2000), ...Array(12).fill(3)];
+    const samples = powerSamples({ start: "2026-06-10T08:00:00+02:00", stepMinutes: 5, values, unit: "W" });
+    const found = detectCycles(samples, { stepMinutes: 15, zone: "Europe/Paris" });
+    assert.equal(found.cycles.length, 1);
+    assert.equal(found.cycles[0].start, "2026-06-10T09:00:00+02:00");
+    assert.equal(found.cycles[0].durationMinutes, 45);
+    assert.deepEqual(found.cycles[0].profileW, [2000, 2000, 2000]);
+  });
+
+  it("says what is wrong with anything else", function () {
+    assert.throws(() => powerSamples("x"), /array of \{ts, value\}/);
+    assert.throws(() => powerSamples([{ value: 3 }]), /sample \[0\] has no ts/);
+    assert.throws(() => powerSamples([{ ts: "2026-06-10T00:00:00Z", value: "3" }]), /sample \[0\] has no finite value/);
+    assert.throws(() => powerSamples({ start: "bad", stepMinutes: 5, values: [1], unit: "W" }), /not a SlotSeries/);
   });
 });
