@@ -298,3 +298,20 @@ export const BatteryReadingSchema = ReadingSchema.extend({
 });
 export type BatteryReading = z.infer<typeof BatteryReadingSchema>;
 export const validateBatteryReading = validator("BatteryReading", BatteryReadingSchema);
+// ---- Forecast and learning (issue 6) ----------------------------------------------------------
+
+/** A machine's learned consumption cycle: its profileW feeds a machine FlexRequest. */
+export const LearnedProfileSchema = z.object({
+  deviceId: z.string().optional(),
+  /** Average power per slot of `stepMinutes` from the start of the cycle. */
+  profileW: z.array(nonNegative).min(1),
+  stepMinutes: z.number().int().positive(),
+  durationMinutes: nonNegative,
+  energyWh: nonNegative,
+  /** How many cycles it summarises, and how ("median" per slot of the last ones, or the "latest"). */
+  cycleCount: z.number().int().positive(),
+  method: z.enum(["median", "latest"]),
+  learnedAt: isoTime,
+});
+export type LearnedProfile = z.infer<typeof LearnedProfileSchema>;
+export const validateLearnedProfile = validator("LearnedProfile", LearnedProfileSchema);

@@ -1,0 +1,4 @@
+export * from "./cycles";
+export * from "./ecs";
+export * from "./temperatures";
+export * from "./samples";
