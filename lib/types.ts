@@ -298,6 +298,7 @@ export const BatteryReadingSchema = ReadingSchema.extend({
 });
 export type BatteryReading = z.infer<typeof BatteryReadingSchema>;
 export const validateBatteryReading = validator("BatteryReading", BatteryReadingSchema);
+
 // ---- Forecast and learning (issue 6) ----------------------------------------------------------
 
 /** A machine's learned consumption cycle: its profileW feeds a machine FlexRequest. */
