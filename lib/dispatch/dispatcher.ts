@@ -238,21 +238,27 @@ export class Dispatcher {
     );
   }
 
-  private evaluate(now: Instant, resend: boolean): Outcome {
+  /**
+   * Every device's order for now. `boundary` (a slot boundary, or "state") re-sends idempotent
+   * orders. Without any plan yet the fail-safe waits for a boundary, so that bindings arriving a
+   * moment before the plan after a restart do not switch heaters off and on again.
+   */
+  private evaluate(now: Instant, boundary: boolean): Outcome {
     const out: Outcome = { commands: [], events: [] };
     const freshness = this.plans.freshness(now);
-    if (freshness !== "fresh" && this.freshness !== freshness) {
+    const failSafeNow = freshness === "expired" || (freshness === "missing" && boundary);
+    if (failSafeNow && this.freshness !== freshness) {
       const what = freshness === "missing" ? "no plan" : "plan expired (older than its horizon)";
       out.events.push(this.event("plan-expired", now, `${what}: not applied; continuous devices go to their fail-safe state`));
     }
-    this.freshness = freshness;
+    if (freshness === "fresh" || failSafeNow) this.freshness = freshness;
     for (const binding of [...this.bindings.values()].sort((a, b) => a.deviceId.localeCompare(b.deviceId))) {
-      this.evaluateDevice(binding, now, resend, freshness, out);
+      this.evaluateDevice(binding, now, boundary, freshness, failSafeNow, out);
     }
     return out;
   }
 
-  private evaluateDevice(binding: DispatchBinding, now: Instant, resend: boolean, freshness: Freshness, out: Outcome): void {
+  private evaluateDevice(binding: DispatchBinding, now: Instant, resend: boolean, freshness: Freshness, failSafeNow: boolean, out: Outcome): void {
     const id = binding.deviceId;
     const typology = typologyOf(binding);
     const mem = this.states.of(id);
@@ -279,7 +285,7 @@ export class Dispatcher {
       }
       return;
     }
-    if (!isContinuous(binding)) return;
+    if (!isContinuous(binding) || !(failSafeNow || freshness === "fresh")) return;
     const state = failSafeState(binding, this.options.failSafe);
     const why = freshness === "fresh" ? "not in the current plan" : freshness === "missing" ? "no plan" : "plan expired";
     if (state === "leave") {

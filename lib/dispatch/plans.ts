@@ -41,10 +41,14 @@ export class PlanBook {
     this.plans = this.plans.filter((p) => slotPosition(p, this.zone, now).state !== "expired");
   }
 
-  /** "fresh" when some plan covers now; "expired" when plans exist but none covers now; "missing" with none. */
+  /**
+   * "fresh" when some plan covers now; "expired" when none does and one has run out; "missing"
+   * with no plan at all, or only plans that have not begun.
+   */
   freshness(now: Instant): Freshness {
-    if (this.plans.length === 0) return "missing";
-    return this.plans.some((p) => slotPosition(p, this.zone, now).state === "current") ? "fresh" : "expired";
+    const states = this.plans.map((p) => slotPosition(p, this.zone, now).state);
+    if (states.includes("current")) return "fresh";
+    return states.includes("expired") ? "expired" : "missing";
   }
 
   /** The newest plan covering now that holds this device, and its decision for the current slot. */

@@ -76,16 +76,16 @@ describe("elfe-dispatch node", function () {
       payload: plan("2026-06-10T12:00:00+02:00", [device("wm", decisions(96, [1])), device("ecs", decisions(96, [0]), { continuous: true })]),
     });
     await delivered();
-    assert.deepEqual(commands(got.tasmota), ["ecs:off@tasmota-ecs"], "before the plan's first slot: fail-safe");
-    assert.ok(kinds(got.events).includes("plan-expired"));
+    assert.deepEqual(commands(got.tasmota), [], "before the plan's first slot, and before any boundary: nothing yet");
+    assert.ok(statusShown(n1, "grey", /elfe-dispatch.status.noPlan/));
     await c.tickAsync(60_000); // 10:00Z = 12:00 local: slot 0
     await delivered();
-    assert.deepEqual(commands(got.tasmota), ["ecs:off@tasmota-ecs", "ecs:on@tasmota-ecs"]);
+    assert.deepEqual(commands(got.tasmota), ["ecs:on@tasmota-ecs"]);
     assert.deepEqual(commands(got.shelly), []);
     await c.tickAsync(15 * 60_000);
     await delivered();
     assert.deepEqual(commands(got.shelly), ["wm:on@plug-wm"]);
-    assert.deepEqual(commands(got.tasmota).slice(2), ["ecs:off@tasmota-ecs"]);
+    assert.deepEqual(commands(got.tasmota).slice(1), ["ecs:off@tasmota-ecs"]);
     for (const m of [...got.shelly, ...got.tasmota]) validateDeviceCommand.parse(m.payload);
     for (const m of got.events) validateDispatchEvent.parse(m.payload);
     assert.equal(got.shelly[0].topic, "wm");

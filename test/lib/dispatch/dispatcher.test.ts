@@ -17,10 +17,10 @@ function valid(o: Outcome): Outcome {
 describe("dispatcher", function () {
   it("one-shot devices get one start at their slot; continuous devices follow on/off per slot", function () {
     const d = new Dispatcher({ zone: ZONE });
-    assert.deepEqual(actions(valid(d.setBindings([binding("wm"), heater("ecs")], at(0)))), ["ecs:off@tasmota-ecs+0"], "no plan yet: fail-safe");
+    assert.deepEqual(actions(valid(d.setBindings([binding("wm"), heater("ecs")], at(0)))), [], "no plan yet: the fail-safe waits for a boundary");
     const p = plan(T0, [device("wm", decisions(96, [2])), device("ecs", decisions(96, [1, 2]), { kind: "water-heater", continuous: true })]);
     const first = valid(d.setPlan(p, at(0)));
-    assert.deepEqual(actions(first), [], "already off");
+    assert.deepEqual(actions(first), ["ecs:off@tasmota-ecs+0"]);
     assert.equal(d.snapshot(at(0)).find((s) => s.deviceId === "ecs")?.source, "plan");
     assert.deepEqual(actions(valid(d.tick(at(15)))), ["ecs:on@tasmota-ecs+0"]);
     const slot2 = valid(d.tick(at(30)));
@@ -120,9 +120,10 @@ describe("dispatcher", function () {
       assert.deepEqual(actions(later), ["ecs:off@tasmota-ecs+0", "heat:on@tasmota-heat+0"], "and kept at each boundary");
     });
 
-    it("without any plan, continuous devices go to fail-safe and one-shot devices wait", function () {
+    it("without any plan, continuous devices go to fail-safe at the first boundary and one-shot devices wait", function () {
       const d = new Dispatcher({ zone: ZONE });
-      const o = valid(d.setBindings([heater("ecs"), binding("wm")], at(0)));
+      assert.deepEqual(actions(d.setBindings([heater("ecs"), binding("wm")], at(0))), [], "the plan may be a moment behind the bindings");
+      const o = valid(d.tick(at(15)));
       assert.deepEqual(actions(o), ["ecs:off@tasmota-ecs+0"]);
       assert.match(o.events[0].message, /no plan/);
       assert.equal(d.summary(at(0)).freshness, "missing");
@@ -207,6 +208,7 @@ describe("dispatcher", function () {
     it("reports a device whose last will says offline, and power while it should be off", function () {
       const d = new Dispatcher({ zone: ZONE });
       d.setBindings([heater("ecs")], at(0));
+      d.tick(at(0));
       assert.deepEqual(kinds(d.reading({ deviceId: "tasmota-ecs", ts: at(1), online: false }, at(1))), ["offline:ecs"]);
       assert.deepEqual(kinds(d.reading({ deviceId: "tasmota-ecs", ts: at(2), online: false }, at(2))), []);
       assert.deepEqual(kinds(d.reading({ deviceId: "tasmota-ecs", ts: at(3), powerW: 2000 }, at(3))), ["unexpected-power:ecs"]);
@@ -236,6 +238,7 @@ describe("dispatcher", function () {
     const o = d.setBindings([binding("tic", { typology: 200 }), binding("wm")], at(0));
     assert.deepEqual(kinds(o).filter((k) => k.startsWith("unsupported")), ["unsupported:tic"]);
     assert.match(o.events.find((e) => e.kind === "unsupported")!.message, /typology 200 has no order sequence/);
-    assert.deepEqual(kinds(d.tick(at(15))), []);
+    assert.deepEqual(kinds(d.tick(at(15))), ["plan-expired"], "no plan: said once at the first boundary; the typology is not reported again");
+    assert.deepEqual(kinds(d.tick(at(30))), []);
   });
 });
