@@ -30,9 +30,17 @@ const SKEW_MS = 2_000;
 
 export class ConfirmationTracker {
   private readonly pending = new Map<string, PendingStart>();
+  /** Reading id -> the devices whose pending start it may confirm. */
+  private readonly byId = new Map<string, Set<string>>();
 
   begin(start: PendingStart): void {
+    this.cancel(start.deviceId);
     this.pending.set(start.deviceId, start);
+    for (const id of start.ids) {
+      let set = this.byId.get(id);
+      if (!set) this.byId.set(id, (set = new Set()));
+      set.add(start.deviceId);
+    }
   }
 
   get(deviceId: string): PendingStart | undefined {
@@ -40,20 +48,28 @@ export class ConfirmationTracker {
   }
 
   cancel(deviceId: string): void {
+    const p = this.pending.get(deviceId);
+    if (!p) return;
     this.pending.delete(deviceId);
+    for (const id of p.ids) {
+      const set = this.byId.get(id);
+      set?.delete(deviceId);
+      if (set?.size === 0) this.byId.delete(id);
+    }
   }
 
   /** Applies a reading; a start it confirms is removed and returned. */
   onReading(reading: Reading, readingMs: number): ReadingVerdict {
-    for (const p of this.pending.values()) {
-      if (!p.ids.has(reading.deviceId) || readingMs < p.sentAt - SKEW_MS) continue;
+    for (const deviceId of this.byId.get(reading.deviceId) ?? []) {
+      const p = this.pending.get(deviceId);
+      if (!p || readingMs < p.sentAt - SKEW_MS) continue;
       if (p.policy.expectOn !== undefined && reading.on === p.policy.expectOn && p.mainIds.has(reading.deviceId)) {
-        this.pending.delete(p.deviceId);
+        this.cancel(p.deviceId);
         return { confirmed: p, by: `${reading.deviceId} reports ${reading.on ? "on" : "off"}` };
       }
       if (p.policy.power && reading.powerW !== undefined) {
         if (reading.powerW >= p.thresholdW) {
-          this.pending.delete(p.deviceId);
+          this.cancel(p.deviceId);
           return { confirmed: p, by: `${reading.deviceId} draws ${reading.powerW} W (≥ ${p.thresholdW} W)` };
         }
         p.sawLowPower = true;
@@ -64,13 +80,8 @@ export class ConfirmationTracker {
 
   /** Removes and returns the starts whose time-out has passed. */
   due(now: number): PendingStart[] {
-    const out: PendingStart[] = [];
-    for (const [id, p] of this.pending) {
-      if (p.deadline <= now) {
-        out.push(p);
-        this.pending.delete(id);
-      }
-    }
+    const out = [...this.pending.values()].filter((p) => p.deadline <= now);
+    for (const p of out) this.cancel(p.deviceId);
     return out;
   }
 

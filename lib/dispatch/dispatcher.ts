@@ -70,10 +70,14 @@ export class Dispatcher {
   private readonly overrides = new OverrideBook();
   private readonly confirmations = new ConfirmationTracker();
   private readonly states = new DeviceStates();
+  /** Bindings by device id, in device id order. */
   private bindings = new Map<string, DispatchBinding>();
+  /** Which devices a reading's id belongs to (the appliance, its plug, meter, sensor, fingers). */
+  private byReadingId = new Map<string, string[]>();
   private freshness: Freshness | undefined;
   /** Formats times in the territory's zone (and checks the zone at construction). */
   private readonly clock: SlotGrid;
+  private readonly isoCache = new Map<number, string>();
 
   constructor(options: Partial<DispatchOptions> & { zone: string }) {
     this.options = { ...DISPATCH_DEFAULTS, ...options };
@@ -83,6 +87,7 @@ export class Dispatcher {
 
   /** A new plan: applied at once for what changed (a start due in the current slot, a continuous switch). */
   setPlan(plan: Plan, now: Instant): Outcome {
+    now = toMillis(now);
     this.plans.add(plan);
     const out = this.evaluate(now, false);
     out.events.unshift(this.event("plan-applied", now, `plan from ${plan.firstValidTimestamp}: ${plan.devices.length} device(s), ${plan.slotCount} slots`));
@@ -91,13 +96,21 @@ export class Dispatcher {
 
   /** The device bindings (from the coordination database): replaces the previous list. */
   setBindings(bindings: DispatchBinding[], now: Instant): Outcome {
-    this.bindings = new Map(bindings.map((b) => [b.deviceId, b]));
+    now = toMillis(now);
+    this.bindings = new Map([...bindings].sort((a, b) => a.deviceId.localeCompare(b.deviceId)).map((b) => [b.deviceId, b]));
+    this.byReadingId = new Map();
+    for (const b of bindings) {
+      for (const id of new Set([b.deviceId, b.plugId, b.meterId, b.sensorId, b.powerFinger?.plugId])) {
+        if (id !== undefined) this.byReadingId.set(id, [...(this.byReadingId.get(id) ?? []), b.deviceId]);
+      }
+    }
     this.states.keepOnly(new Set(this.bindings.keys()));
     return this.evaluate(now, false);
   }
 
   /** A manual override; throws a RangeError for an unknown device or an end already past. */
   setOverride(override: Override, now: Instant): Outcome {
+    now = toMillis(now);
     const binding = this.bindings.get(override.deviceId);
     if (!binding) throw new RangeError(`override for unknown device ${override.deviceId}: send its binding first`);
     const { replaced } = this.overrides.set(override, now);
@@ -117,8 +130,10 @@ export class Dispatcher {
 
   /** A reading from a translator: confirms a start, notes offline devices and power that should not be there. */
   reading(reading: Reading, now: Instant): Outcome {
+    now = toMillis(now);
     const out: Outcome = { commands: [], events: [] };
-    const verdict = this.confirmations.onReading(reading, toMillis(reading.ts));
+    // Date.parse reads every ISO time with offset that the Reading validator lets through.
+    const verdict = this.confirmations.onReading(reading, Date.parse(reading.ts));
     if (verdict) {
       const p = verdict.confirmed;
       const binding = this.bindings.get(p.deviceId);
@@ -161,16 +176,19 @@ export class Dispatcher {
 
   /** A slot boundary: ends overrides and time-outs, then re-sends every idempotent order. */
   tick(now: Instant): Outcome {
+    now = toMillis(now);
     return this.merge(this.housekeeping(now), this.evaluate(now, true));
   }
 
   /** A timer between boundaries (override end, confirmation time-out): only what changed. */
   wake(now: Instant): Outcome {
+    now = toMillis(now);
     return this.merge(this.housekeeping(now), this.evaluate(now, false));
   }
 
   /** The full current state: every idempotent order re-sent, and a "state" event listing every device. */
   fullState(now: Instant): Outcome {
+    now = toMillis(now);
     const out = this.tick(now);
     const devices = this.snapshot(now);
     out.events.push(this.event("state", now, `${devices.length} device(s), plan ${this.plans.freshness(now)}`, undefined, { devices: devices.map((d) => ({ ...d })) }));
@@ -178,9 +196,8 @@ export class Dispatcher {
   }
 
   snapshot(now: Instant): DeviceSnapshot[] {
-    return [...this.bindings.values()]
-      .sort((a, b) => a.deviceId.localeCompare(b.deviceId))
-      .map((b) => this.states.snapshot(b, this.modeOf(b, now), this.overrides.get(b.deviceId, now), this.confirmations.get(b.deviceId)));
+    now = toMillis(now);
+    return [...this.bindings.values()].map((b) => this.states.snapshot(b, this.modeOf(b, now), this.overrides.get(b.deviceId, now), this.confirmations.get(b.deviceId)));
   }
 
   /** The next instant (epoch ms) something ends between slot boundaries, for the caller's timer. */
@@ -190,6 +207,7 @@ export class Dispatcher {
   }
 
   summary(now: Instant): DispatchSummary {
+    now = toMillis(now);
     const current = this.plans.current(now);
     return {
       freshness: this.plans.freshness(now),
@@ -252,7 +270,7 @@ export class Dispatcher {
       out.events.push(this.event("plan-expired", now, `${what}: not applied; continuous devices go to their fail-safe state`));
     }
     if (freshness === "fresh" || failSafeNow) this.freshness = freshness;
-    for (const binding of [...this.bindings.values()].sort((a, b) => a.deviceId.localeCompare(b.deviceId))) {
+    for (const binding of this.bindings.values()) {
       this.evaluateDevice(binding, now, boundary, freshness, failSafeNow, out);
     }
     return out;
@@ -358,13 +376,19 @@ export class Dispatcher {
   }
 
   private bindingsOf(readingId: string): DispatchBinding[] {
-    return [...this.bindings.values()].filter(
-      (b) => b.deviceId === readingId || b.plugId === readingId || b.meterId === readingId || b.sensorId === readingId || b.powerFinger?.plugId === readingId,
-    );
+    return (this.byReadingId.get(readingId) ?? []).map((id) => this.bindings.get(id)).filter((b): b is DispatchBinding => b !== undefined);
   }
 
+  /** ISO time in the territory's zone; the few instants of one evaluation are formatted once. */
   private iso(t: Instant): string {
-    return this.clock.iso(t);
+    const ms = toMillis(t);
+    let text = this.isoCache.get(ms);
+    if (text === undefined) {
+      if (this.isoCache.size > 32) this.isoCache.clear();
+      text = this.clock.iso(ms);
+      this.isoCache.set(ms, text);
+    }
+    return text;
   }
 
   private event(kind: DispatchEvent["kind"], now: Instant, message: string, deviceId?: string, extra: Partial<DispatchEvent> = {}): DispatchEvent {

@@ -3,7 +3,7 @@
 import { toMillis, type Instant } from "../time/grid";
 import type { Override } from "../types";
 
-export type ActiveOverride = Override & { action: "on" | "off" | "disable"; since: number };
+export type ActiveOverride = Override & { action: "on" | "off" | "disable"; since: number; untilMs?: number };
 
 export class OverrideBook {
   private readonly active = new Map<string, ActiveOverride>();
@@ -16,7 +16,11 @@ export class OverrideBook {
     }
     const replaced = this.active.get(override.deviceId);
     if (override.action === "auto") this.active.delete(override.deviceId);
-    else this.active.set(override.deviceId, { ...override, action: override.action, since: t });
+    else {
+      const active: ActiveOverride = { ...override, action: override.action, since: t };
+      if (override.until !== undefined) active.untilMs = toMillis(override.until);
+      this.active.set(override.deviceId, active);
+    }
     return { replaced };
   }
 
@@ -24,7 +28,7 @@ export class OverrideBook {
   get(deviceId: string, now: Instant): ActiveOverride | undefined {
     const o = this.active.get(deviceId);
     if (!o) return undefined;
-    return o.until !== undefined && toMillis(o.until) <= toMillis(now) ? undefined : o;
+    return o.untilMs !== undefined && o.untilMs <= toMillis(now) ? undefined : o;
   }
 
   /** Removes and returns the overrides that have ended by `now`. */
@@ -32,7 +36,7 @@ export class OverrideBook {
     const t = toMillis(now);
     const ended: ActiveOverride[] = [];
     for (const [id, o] of this.active) {
-      if (o.until !== undefined && toMillis(o.until) <= t) {
+      if (o.untilMs !== undefined && o.untilMs <= t) {
         ended.push(o);
         this.active.delete(id);
       }
@@ -44,9 +48,7 @@ export class OverrideBook {
   nextExpiry(): number | undefined {
     let next: number | undefined;
     for (const o of this.active.values()) {
-      if (o.until === undefined) continue;
-      const t = toMillis(o.until);
-      if (next === undefined || t < next) next = t;
+      if (o.untilMs !== undefined && (next === undefined || o.untilMs < next)) next = o.untilMs;
     }
     return next;
   }

@@ -11,8 +11,12 @@ export type SlotPosition =
   | { state: "expired"; index: number };
 
 /** Where `now` falls in the plan: slot index from firstValidTimestamp, on the plan's step in `zone`. */
-export function slotPosition(plan: Pick<Plan, "firstValidTimestamp" | "stepMinutes" | "slotCount">, zone: string, now: Instant): SlotPosition {
-  const grid = new SlotGrid({ zone, stepMinutes: plan.stepMinutes });
+export function slotPosition(
+  plan: Pick<Plan, "firstValidTimestamp" | "stepMinutes" | "slotCount">,
+  zone: string,
+  now: Instant,
+  grid = new SlotGrid({ zone, stepMinutes: plan.stepMinutes }),
+): SlotPosition {
   const index = grid.indexFrom(plan.firstValidTimestamp, now);
   if (index < 0) return { state: "future", index };
   if (index >= plan.slotCount) return { state: "expired", index };
