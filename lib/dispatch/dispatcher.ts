@@ -97,7 +97,18 @@ export class Dispatcher {
   /** The device bindings (from the coordination database): replaces the previous list. */
   setBindings(bindings: DispatchBinding[], now: Instant): Outcome {
     now = toMillis(now);
-    this.bindings = new Map([...bindings].sort((a, b) => a.deviceId.localeCompare(b.deviceId)).map((b) => [b.deviceId, b]));
+    // A device we moved to manual after its start stays manual until the bindings have shown it
+    // (the database caught up): a stale "30" must not start — or press — a running machine again.
+    const held = (b: DispatchBinding): DispatchBinding => {
+      const mem = this.states.of(b.deviceId);
+      if (!mem.heldManual) return b;
+      if (b.mode !== MODE.piloted) {
+        mem.heldManual = false;
+        return b;
+      }
+      return { ...b, mode: MODE.manual };
+    };
+    this.bindings = new Map([...bindings].sort((a, b) => a.deviceId.localeCompare(b.deviceId)).map((b) => [b.deviceId, held(b)]));
     this.byReadingId = new Map();
     for (const b of bindings) {
       for (const id of new Set([b.deviceId, b.plugId, b.meterId, b.sensorId, b.powerFinger?.plugId])) {
@@ -148,6 +159,7 @@ export class Dispatcher {
       );
       if (binding && binding.mode === MODE.piloted) {
         this.bindings.set(binding.deviceId, { ...binding, mode: MODE.manual });
+        mem.heldManual = true;
         out.events.push(this.event("mode", now, "started: back to manual (30 → 20)", p.deviceId, { coordination: { mode: MODE.manual } }));
       }
     }
@@ -338,6 +350,7 @@ export class Dispatcher {
   private start(binding: DispatchBinding, typology: Typology, slotStart: string, reason: string, now: Instant, out: Outcome): void {
     const mem = this.states.of(binding.deviceId);
     mem.startedSlot = slotStart;
+    mem.desired = undefined; // the start switches the appliance on: power from now on is expected
     out.commands.push(...this.commandsFor(binding, typology.start(), reason, now));
     this.confirmations.begin(this.pendingFor(binding, typology, slotStart, now, 1));
     out.events.push(this.event("start-sent", now, reason, binding.deviceId, { attempt: 1 }));

@@ -19,6 +19,8 @@ export interface DeviceMemory {
   online?: boolean;
   /** Power was already flagged while it should be off (reset when the order changes). */
   powerFlagged?: boolean;
+  /** Moved to manual here after a confirmed start, until the bindings show it too. */
+  heldManual?: boolean;
   /** Unsupported typology already reported. */
   unsupportedReported?: boolean;
 }

@@ -159,6 +159,19 @@ describe("dispatcher", function () {
       assert.deepEqual(actions(d.tick(at(15))), [], "a manual device gets no more orders");
     });
 
+    it("keeps a started device manual while the bindings still say 30, until they have shown the switch", function () {
+      const d = started({}, binding("dw", { family: "switchbot", plugId: "bot", typology: 130, meterId: "m" }));
+      d.reading({ deviceId: "m", ts: at(0.5), powerW: 900 }, at(0.5));
+      d.setBindings([binding("dw", { family: "switchbot", plugId: "bot", typology: 130, meterId: "m" })], at(1)); // stale: mode 30
+      assert.equal(d.snapshot(at(1))[0].mode, 20);
+      // A new plan places it again: a press now would stop the running machine.
+      assert.deepEqual(actions(d.setPlan(plan(at(15), [device("dw", decisions(96, [0]))]), at(15))), []);
+      d.setBindings([binding("dw", { family: "switchbot", plugId: "bot", typology: 130, mode: 20 })], at(20)); // the database caught up
+      // The user re-arms it while the 12:15 plan still starts it in this slot.
+      const rearmed = d.setBindings([binding("dw", { family: "switchbot", plugId: "bot", typology: 130, mode: 30 })], at(25));
+      assert.deepEqual(actions(rearmed), ["dw:press@bot+0"]);
+    });
+
     it("power above the threshold from the installation's meter confirms too", function () {
       const d = started({}, binding("wm", { typology: 180, meterId: "meter-1", startPowerW: 100 }));
       assert.deepEqual(kinds(d.reading({ deviceId: "plug-wm", ts: at(0.2), on: true }, at(0.2))), [], "a relay + meter needs the power");
