@@ -1,8 +1,13 @@
 // The dispatch: latest plans + device bindings + overrides + time -> the DeviceCommands due now,
 // and the events that say what happened (starts, confirmations, retries, fail-safe, modes).
 // Pure: the caller gives the time and sends the commands after their delays.
+import { z } from "zod";
 import { SlotGrid, toMillis, type Instant } from "../time/grid";
 import {
+  DispatchBindingSchema,
+  OverrideSchema,
+  PlanSchema,
+  ValidationError,
   PLUG_FAMILIES,
   type DeviceCommand,
   type DispatchBinding,
@@ -64,6 +69,24 @@ export interface DispatchSummary {
   overrides: number;
 }
 
+/** What the dispatch saves to survive a restart (Node-RED context), validated when read back. */
+const DumpSchema = z.object({
+  plans: z.array(PlanSchema),
+  bindings: z.array(DispatchBindingSchema),
+  overrides: z.array(OverrideSchema),
+  devices: z.record(
+    z.string(),
+    z.object({
+      desired: z.boolean().optional(),
+      source: z.enum(["plan", "override", "failsafe"]).optional(),
+      startedSlot: z.string().optional(),
+      lastStartAt: z.string().optional(),
+      heldManual: z.boolean().optional(),
+    }),
+  ),
+});
+export type DispatchDump = z.infer<typeof DumpSchema>;
+
 export class Dispatcher {
   readonly options: DispatchOptions;
   private readonly plans: PlanBook;
@@ -97,11 +120,16 @@ export class Dispatcher {
   /** The device bindings (from the coordination database): replaces the previous list. */
   setBindings(bindings: DispatchBinding[], now: Instant): Outcome {
     now = toMillis(now);
+    this.installBindings(bindings, true);
+    return this.evaluate(now, false);
+  }
+
+  private installBindings(bindings: DispatchBinding[], fromDatabase: boolean): void {
     // A device we moved to manual after its start stays manual until the bindings have shown it
     // (the database caught up): a stale "30" must not start — or press — a running machine again.
     const held = (b: DispatchBinding): DispatchBinding => {
       const mem = this.states.of(b.deviceId);
-      if (!mem.heldManual) return b;
+      if (!fromDatabase || !mem.heldManual) return b;
       if (b.mode !== MODE.piloted) {
         mem.heldManual = false;
         return b;
@@ -116,7 +144,6 @@ export class Dispatcher {
       }
     }
     this.states.keepOnly(new Set(this.bindings.keys()));
-    return this.evaluate(now, false);
   }
 
   /** A manual override; throws a RangeError for an unknown device or an end already past. */
@@ -210,6 +237,38 @@ export class Dispatcher {
   snapshot(now: Instant): DeviceSnapshot[] {
     now = toMillis(now);
     return [...this.bindings.values()].map((b) => this.states.snapshot(b, this.modeOf(b, now), this.overrides.get(b.deviceId, now), this.confirmations.get(b.deviceId)));
+  }
+
+  /** Plans, bindings, overrides and each device's last order: enough to carry on after a restart. */
+  dump(): DispatchDump {
+    return {
+      plans: [...this.plans.all].reverse(),
+      bindings: [...this.bindings.values()],
+      overrides: this.overrides.list().map(({ deviceId, action, until }) => (until ? { deviceId, action, until } : { deviceId, action })),
+      devices: this.states.dump(),
+    };
+  }
+
+  /**
+   * Reads a dump back (after a restart) and evaluates now: what changed while down is sent,
+   * overrides that ended meanwhile are dropped. Throws a ValidationError for a damaged dump.
+   */
+  restore(dump: unknown, now: Instant): Outcome {
+    now = toMillis(now);
+    const parsed = DumpSchema.safeParse(dump);
+    if (!parsed.success) {
+      throw new ValidationError(
+        "saved dispatch state",
+        parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      );
+    }
+    for (const plan of parsed.data.plans) this.plans.add(plan);
+    for (const [id, m] of Object.entries(parsed.data.devices)) Object.assign(this.states.of(id), m);
+    this.installBindings(parsed.data.bindings, false);
+    for (const o of parsed.data.overrides) {
+      if (o.until === undefined || toMillis(o.until) > now) this.overrides.set(o, now);
+    }
+    return this.evaluate(now, false);
   }
 
   /** The next instant (epoch ms) something ends between slot boundaries, for the caller's timer. */

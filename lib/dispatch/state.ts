@@ -57,6 +57,15 @@ export class DeviceStates {
     for (const id of this.memory.keys()) if (!deviceIds.has(id)) this.memory.delete(id);
   }
 
+  /** What survives a restart: the last orders and starts, not the time-outs in flight. */
+  dump(): Record<string, Pick<DeviceMemory, "desired" | "source" | "startedSlot" | "lastStartAt" | "heldManual">> {
+    const out: Record<string, Pick<DeviceMemory, "desired" | "source" | "startedSlot" | "lastStartAt" | "heldManual">> = {};
+    for (const [id, m] of this.memory) {
+      out[id] = { desired: m.desired, source: m.source, startedSlot: m.startedSlot, lastStartAt: m.lastStartAt, heldManual: m.heldManual };
+    }
+    return out;
+  }
+
   snapshot(binding: DispatchBinding, mode: number, override?: ActiveOverride, pending?: PendingStart): DeviceSnapshot {
     const m = this.memory.get(binding.deviceId) ?? {};
     const snap: DeviceSnapshot = { deviceId: binding.deviceId, family: binding.family, plugId: binding.plugId, mode };

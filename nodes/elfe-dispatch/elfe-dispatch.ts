@@ -29,6 +29,7 @@ interface DispatchDef extends NodeDef {
 
 const OUTPUTS = PLUG_FAMILIES.length + 1;
 const EVENTS = PLUG_FAMILIES.length;
+const CONTEXT_KEY = "elfeDispatch";
 
 function number(raw: unknown, fallback: number, min: number): number {
   const n = raw === "" || raw === undefined || raw === null ? fallback : Number(raw);
@@ -48,6 +49,7 @@ export default function register(RED: NodeAPI): void {
     const timers = new Set<NodeJS.Timeout>();
     let slotTimer: NodeJS.Timeout | undefined;
     let wakeTimer: NodeJS.Timeout | undefined;
+    let restoreTimer: NodeJS.Timeout | undefined;
     let lastDid = "";
 
     if (found instanceof Error) {
@@ -103,9 +105,19 @@ export default function register(RED: NodeAPI): void {
       if (immediate.some((m) => m.length > 0)) send(immediate.map((m) => (m.length ? m : null)));
       const failures = outcome.events.filter((e) => e.kind === "failed");
       for (const f of failures) node.error(new Error(`${f.deviceId}: ${f.message}`), { topic: f.kind, payload: f } as NodeMessage);
+      if (outcome.commands.length > 0 || outcome.events.length > 0) save();
       if (outcome.commands.length > 0) lastDid = RED._("elfe-dispatch.status.commands", { count: outcome.commands.length, time: grid.at(now).toFormat("HH:mm") });
       showStatus(dispatcher.summary(now), failures.length);
       scheduleWake();
+    };
+
+    /** Keeps plans, bindings, overrides and last orders in the node's context, to carry on after a restart. */
+    const save = () => {
+      try {
+        node.context().set(CONTEXT_KEY, dispatcher.dump());
+      } catch (err) {
+        node.warn(asError(err).message);
+      }
     };
 
     const sendNow = (msgs: (NodeMessage | NodeMessage[] | null)[]) => node.send(msgs);
@@ -161,6 +173,7 @@ export default function register(RED: NodeAPI): void {
           throw new Error(RED._("elfe-dispatch.errors.unknownInput", { topic: topic || "(none)" }));
         }
         emit(outcome, send, now);
+        if (topic !== "reading") save();
         done();
       } catch (err) {
         const e = asError(err);
@@ -172,6 +185,7 @@ export default function register(RED: NodeAPI): void {
     node.on("close", (_removed: boolean, done: () => void) => {
       clearTimeout(slotTimer);
       clearTimeout(wakeTimer);
+      clearTimeout(restoreTimer);
       for (const t of timers) clearTimeout(t);
       timers.clear();
       node.status({});
@@ -180,6 +194,19 @@ export default function register(RED: NodeAPI): void {
 
     node.status({ fill: "grey", shape: "ring", text: RED._("elfe-dispatch.status.waiting") });
     scheduleSlot();
+    // After a restart (with a persistent context store) or a redeploy: carry on where it was.
+    const saved: unknown = node.context().get(CONTEXT_KEY);
+    if (saved !== undefined) {
+      restoreTimer = safeTimeout(node, 100, () => {
+        const now = Date.now();
+        try {
+          emit(dispatcher.restore(saved, now), sendNow, now);
+        } catch (err) {
+          node.warn(RED._("elfe-dispatch.errors.restore", { error: asError(err).message }));
+          node.context().set(CONTEXT_KEY, undefined);
+        }
+      });
+    }
   }
   RED.nodes.registerType("elfe-dispatch", ElfeDispatch);
 }
