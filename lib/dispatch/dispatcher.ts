@@ -192,12 +192,15 @@ export class Dispatcher {
     }
     for (const binding of this.bindingsOf(reading.deviceId)) {
       const mem = this.states.of(binding.deviceId);
+      const typology = typologyOf(binding);
       if (reading.online !== undefined && reading.online !== mem.online) {
         if (!reading.online) out.events.push(this.event("offline", now, `${reading.deviceId} is offline (last will)`, binding.deviceId));
+        // Back from offline: a relay may have restarted in its default state; give it its order again.
+        const back = reading.online && mem.online === false && mem.desired !== undefined && !(typology instanceof Error) && typology.idempotent;
+        if (back) out.commands.push(...this.commandsFor(binding, typology.set(mem.desired === true), `back online: ${mem.reason ?? ""}`, now));
         mem.online = reading.online;
       }
       const threshold = binding.startPowerW ?? this.options.startPowerW;
-      const typology = typologyOf(binding);
       if (
         mem.desired === false &&
         !(typology instanceof Error) &&

@@ -227,6 +227,9 @@ describe("dispatcher", function () {
       assert.deepEqual(kinds(d.reading({ deviceId: "tasmota-ecs", ts: at(3), powerW: 2000 }, at(3))), ["unexpected-power:ecs"]);
       assert.deepEqual(kinds(d.reading({ deviceId: "tasmota-ecs", ts: at(4), powerW: 2000 }, at(4))), [], "flagged once");
       assert.equal(d.snapshot(at(4))[0].online, false);
+      const back = valid(d.reading({ deviceId: "tasmota-ecs", ts: at(5), online: true }, at(5)));
+      assert.deepEqual(actions(back), ["ecs:off@tasmota-ecs+0"], "back online: its order again");
+      assert.match(back.commands[0].command.reason, /back online: fail-safe off/);
     });
   });
 
