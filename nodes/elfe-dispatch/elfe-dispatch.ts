@@ -147,9 +147,7 @@ export default function register(RED: NodeAPI): void {
         const now = Date.now();
         const topic = typeof msg.topic === "string" ? msg.topic : "";
         let outcome: Outcome;
-        if (topic === "plan" || (topic === "" && validatePlan.check(msg.payload).ok)) {
-          outcome = dispatcher.setPlan(validatePlan.parse(msg.payload), now);
-        } else if (topic === "devices") {
+        if (topic === "devices") {
           outcome = dispatcher.setBindings(validateDispatchBindings.parse(items(msg.payload)), now);
         } else if (topic === "override") {
           const overrides: Override[] = items(msg.payload).map((o) => validateOverride.parse(o));
@@ -167,6 +165,9 @@ export default function register(RED: NodeAPI): void {
           }
         } else if (topic === "state") {
           outcome = dispatcher.fullState(now);
+        } else if (topic === "plan" || validatePlan.check(msg.payload).ok) {
+          // Any topic: a plan-read or placement node may name its plan after the territory.
+          outcome = dispatcher.setPlan(validatePlan.parse(msg.payload), now);
         } else if (topic === "tick" || validateSlotTick.check(msg.payload).ok) {
           outcome = dispatcher.tick(now);
         } else {

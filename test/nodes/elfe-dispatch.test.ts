@@ -196,12 +196,12 @@ describe("elfe-dispatch node", function () {
     assert.deepEqual(state.payload.devices.map((d: any) => [d.deviceId, d.desired, d.source]), [["ecs", "on", "failsafe"]]);
   });
 
-  it("accepts a plan without a topic, and refuses what it does not understand, for Catch", async function () {
+  it("accepts a plan under any topic, and refuses what it does not understand, for Catch", async function () {
     fake("2026-06-10T10:00:00Z");
     await helper.load(nodes, flow());
     const n1 = helper.getNode("n1") as any;
     const got = collect();
-    n1.receive({ payload: plan("2026-06-10T12:00:00+02:00", []) });
+    n1.receive({ topic: "Vilaine", payload: plan("2026-06-10T12:00:00+02:00", []) });
     await delivered();
     assert.deepEqual(kinds(got.events), ["plan-applied"]);
     n1.receive({ topic: "bogus", payload: 1 });
