@@ -312,9 +312,11 @@ export class Dispatcher {
     const binding = this.bindings.get(p.deviceId);
     const typology = binding ? typologyOf(binding) : undefined;
     if (!binding || !typology || typology instanceof Error) return;
+    // Switched to manual or disabled meanwhile: the person has taken over, nothing to retry or report.
+    if (this.modeOf(binding, now) !== MODE.piloted) return;
     // A press toggles: press again only when a reading shows the appliance idle, never blindly.
     const mayRetry = typology.idempotent || p.sawLowPower;
-    if (p.attempt <= this.options.retries && mayRetry && this.modeOf(binding, now) === MODE.piloted) {
+    if (p.attempt <= this.options.retries && mayRetry) {
       const reason = `retry ${p.attempt}/${this.options.retries}: start of slot ${p.slotStart} not confirmed`;
       out.commands.push(...this.commandsFor(binding, typology.start(), reason, now));
       this.confirmations.begin(this.pendingFor(binding, typology, p.slotStart, now, p.attempt + 1));

@@ -201,6 +201,13 @@ describe("dispatcher", function () {
       assert.deepEqual(actions(d.tick(at(15))), [], "the past slot's start is not replayed");
     });
 
+    it("neither retries nor reports a start once the person has switched the device to manual", function () {
+      const d = started();
+      d.setBindings([binding("wm", { mode: 20 })], at(0.5));
+      const o = d.wake(at(1));
+      assert.deepEqual([actions(o), kinds(o)], [[], []]);
+    });
+
     it("a late confirmation after a retry still switches to manual", function () {
       const d = started();
       d.wake(at(1));
