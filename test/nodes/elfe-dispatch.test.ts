@@ -110,6 +110,22 @@ describe("elfe-dispatch node", function () {
     assert.equal(got.tasmota[1].payload.at, "2026-10-25T02:00:00+01:00");
   });
 
+  it("counts slots in real time on the spring-forward day (92 quarter-hours)", async function () {
+    const c = fake("2026-03-29T00:59:00Z"); // 01:59 CET; at 01:00Z the clock jumps to 03:00 CEST
+    await helper.load(nodes, flow());
+    const n1 = helper.getNode("n1") as any;
+    const got = collect();
+    n1.receive({ topic: "devices", payload: [heater("ecs")] });
+    n1.receive({ topic: "plan", payload: plan("2026-03-29T00:00:00+01:00", [device("ecs", decisions(92, [8]), { continuous: true })], 92) });
+    await delivered();
+    assert.deepEqual(commands(got.tasmota), ["ecs:off@tasmota-ecs"]);
+    await c.tickAsync(60_000);
+    await delivered();
+    assert.deepEqual(commands(got.tasmota), ["ecs:off@tasmota-ecs", "ecs:on@tasmota-ecs"]);
+    assert.match(got.tasmota[1].payload.reason, /slot 8\/92/);
+    assert.equal(got.tasmota[1].payload.at, "2026-03-29T03:00:00+02:00");
+  });
+
   it("a one-shot start confirmed by a reading switches the device to manual", async function () {
     fake("2026-06-10T10:00:00Z");
     await helper.load(nodes, flow());
