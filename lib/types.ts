@@ -245,8 +245,7 @@ export const validateSlotTick = validator("SlotTick", SlotTickSchema);
 
 // ---------------------------------------------------------------------------------------------
 // Room 4A020 and PV-surplus control (issue 10): set-points for building points (lights, heating)
-// written through EWS or any other writer, and manual overrides of the room manager and of the
-// surplus controller.
+// written through EWS or any other writer (the room's overrides are the Override of the dispatch section).
 
 /**
  * A set-point for a building point that is not a plug: the room's lights (on/off or a level) or its
@@ -263,18 +262,6 @@ export const SetpointCommandSchema = z.object({
 });
 export type SetpointCommand = z.infer<typeof SetpointCommandSchema>;
 export const validateSetpointCommand = validator("SetpointCommand", SetpointCommandSchema);
-
-/**
- * A manual override: force a device (or, with deviceId "*" or absent, every device the node drives)
- * on or off until `until`, or give it back to the automatic control with "auto".
- */
-export const OverrideSchema = z.object({
-  deviceId: z.string().min(1).optional(),
-  mode: z.enum(["on", "off", "auto"]),
-  until: isoTime.optional(),
-});
-export type Override = z.infer<typeof OverrideSchema>;
-export const validateOverride = validator("Override", OverrideSchema);
 // ---------------------------------------------------------------------------------------------
 // Supervision sources (issue 4): a laptop's battery as its room service reports it.
 // A BatteryReading is a Reading (it validates as one) with what the service tells beyond it.
@@ -316,3 +303,82 @@ export const LearnedProfileSchema = z.object({
 });
 export type LearnedProfile = z.infer<typeof LearnedProfileSchema>;
 export const validateLearnedProfile = validator("LearnedProfile", LearnedProfileSchema);
+
+// ---------------------------------------------------------------------------------------------
+// Dispatch (issue 9): overrides from a flow, the dispatch's view of a binding, its events.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A manual order from a flow: force on/off (until a time), disable (ELFE mode 70), or back to the
+ * automatic control ("auto"). `deviceId` "*" (the default) means every device the node drives, for
+ * the nodes that drive several (room manager); the dispatch needs a device id. Nodes without a
+ * disabled state (room manager, surplus controller) treat "disable" as "off".
+ */
+export const OverrideSchema = z.object({
+  deviceId: z.string().min(1).default("*"),
+  action: z.enum(["on", "off", "auto", "disable"]),
+  /** When the override ends by itself (ISO with offset); without it, it lasts until "auto". */
+  until: isoTime.optional(),
+});
+export type Override = z.infer<typeof OverrideSchema>;
+export const validateOverride = validator("Override", OverrideSchema);
+
+export const FAIL_SAFE_STATES = ["off", "on", "leave"] as const;
+export type FailSafeState = (typeof FAIL_SAFE_STATES)[number];
+
+/**
+ * A DeviceBinding plus what some installations need beyond their one plug: the second SwitchBot
+ * finger of typology 150 (the one that presses the power button), the meter or sensor whose
+ * readings confirm a start, and per-device fail-safe and start-power settings.
+ */
+export const DispatchBindingSchema = DeviceBindingSchema.extend({
+  powerFinger: z.object({ family: z.enum(PLUG_FAMILIES), plugId: z.string().min(1) }).optional(),
+  /** Ids under which the installation's meter or sensor reports its readings. */
+  meterId: z.string().min(1).optional(),
+  sensorId: z.string().min(1).optional(),
+  failSafe: z.enum(FAIL_SAFE_STATES).optional(),
+  /** Power (W) above which the appliance is considered running. */
+  startPowerW: nonNegative.optional(),
+});
+export type DispatchBinding = z.infer<typeof DispatchBindingSchema>;
+export const validateDispatchBindings = validator("DeviceBinding[]", z.array(DispatchBindingSchema));
+
+/**
+ * What the dispatch reports besides commands. `coordination` carries the fields ELFE's other
+ * tools read (mode, command/control state ids, consigne, last start), for the coordination database.
+ */
+export const DispatchEventSchema = z.object({
+  kind: z.enum([
+    "switched",
+    "start-sent",
+    "confirmed",
+    "retry",
+    "failed",
+    "mode",
+    "failsafe",
+    "plan-applied",
+    "plan-expired",
+    "override",
+    "override-expired",
+    "offline",
+    "unexpected-power",
+    "unsupported",
+    "state",
+  ]),
+  at: isoTime,
+  message: z.string(),
+  deviceId: z.string().optional(),
+  attempt: z.number().int().optional(),
+  coordination: z
+    .object({
+      mode: z.number().int().optional(),
+      commandState: z.number().int().optional(),
+      controlState: z.number().int().optional(),
+      running: z.boolean().optional(),
+      lastStartAt: isoTime.optional(),
+    })
+    .optional(),
+  devices: z.array(z.record(z.string(), z.unknown())).optional(),
+});
+export type DispatchEvent = z.infer<typeof DispatchEventSchema>;
+export const validateDispatchEvent = validator("DispatchEvent", DispatchEventSchema);

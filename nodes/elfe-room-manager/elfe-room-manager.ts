@@ -295,9 +295,9 @@ export default function register(RED: NodeAPI): void {
           const overrides = { ...inputs.overrides };
           for (const raw of list) {
             const o = validateOverride.parse(raw);
-            const id = o.deviceId ?? "*";
-            if (o.mode === "auto") delete overrides[id];
-            else overrides[id] = { mode: o.mode, until: o.until ? Date.parse(o.until) : undefined };
+            // The room has no disabled state: "disable" holds the plug off.
+            if (o.action === "auto") delete overrides[o.deviceId];
+            else overrides[o.deviceId] = { mode: o.action === "disable" ? "off" : o.action, until: o.until ? Date.parse(o.until) : undefined };
           }
           inputs = { ...inputs, overrides };
           cycle();

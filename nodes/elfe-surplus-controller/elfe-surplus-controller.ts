@@ -160,7 +160,8 @@ export default function register(RED: NodeAPI): void {
           mode = m as SurplusMode;
         } else if (topic === "override") {
           const o = validateOverride.parse(msg.payload);
-          override = o.mode === "auto" ? undefined : { mode: o.mode, until: o.until ? Date.parse(o.until) : undefined };
+          // One load, so deviceId is not needed; "disable" holds it off.
+          override = o.action === "auto" ? undefined : { mode: o.action === "disable" ? "off" : o.action, until: o.until ? Date.parse(o.until) : undefined };
         } else {
           throw new Error(`unknown topic ${JSON.stringify(msg.topic)}: grid, balance, pv, house, load, mode or override`);
         }

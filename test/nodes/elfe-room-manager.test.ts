@@ -137,7 +137,7 @@ describe("elfe-room-manager node", function () {
     const t = new Date().toISOString();
     n1.receive({ topic: "plug", payload: { deviceId: "PC04", ts: t, on: false, powerW: 0 } } as any);
     n1.receive({ topic: "pv", payload: 0 } as any);
-    n1.receive({ topic: "override", payload: { deviceId: "PC04", mode: "on" } } as any);
+    n1.receive({ topic: "override", payload: { deviceId: "PC04", action: "on" } } as any);
     await delivered();
     assert.deepEqual(plugs.map((c) => [c.deviceId, c.action, c.reason]), [["PC04", "on", "reconnected PC04: manual override"]]);
     const caught = new Promise<any>((resolve) => helper.getNode("caught").on("input", resolve));

@@ -77,14 +77,14 @@ describe("elfe-surplus-controller node", function () {
     await helper.load([surplusNode], flow());
     const n1 = helper.getNode("n1");
     const cmd = collect("cmd");
-    n1.receive({ topic: "override", payload: { mode: "on", until: "2026-06-10T13:00:00+02:00" } } as any);
+    n1.receive({ topic: "override", payload: { action: "on", until: "2026-06-10T13:00:00+02:00" } } as any);
     await delivered();
     assert.deepEqual(cmd.map((c) => c.action), ["on"]);
     assert.match(cmd[0].reason, /mode now/);
     n1.receive({ topic: "mode", payload: "off" } as any);
     await delivered();
     assert.equal(cmd.length, 1, "the override wins over the mode");
-    n1.receive({ topic: "override", payload: { mode: "auto" } } as any);
+    n1.receive({ topic: "override", payload: { action: "auto" } } as any);
     await delivered();
     assert.deepEqual(cmd.map((c) => c.action), ["on", "off"]);
     n1.receive({ topic: "mode", payload: "pv" } as any);
