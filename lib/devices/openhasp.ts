@@ -4,7 +4,8 @@
 // Events `hasp/<node>/state/p<page>b<id>` become flexibility declarations or mode switches;
 // `hasp/<node>/LWT` online means the plate rebooted and lost every dynamic object: redraw it.
 import { DateTime } from "luxon";
-import { validateFlexRequest, type FlexRequest, type MqttInbound, type MqttMessage, type ScreenAction, type ScreenDevice, type ScreenView } from "../types";
+import { z } from "zod";
+import { validateFlexRequest, type FlexRequest, type Plan, type MqttInbound, type MqttMessage, type ScreenAction, type ScreenDevice, type ScreenView } from "../types";
 import { DeviceMessageError, jsonOf, lastWillOf, levelsAfter, numberOf } from "./parse";
 import { publish } from "./translator";
 
@@ -219,4 +220,25 @@ export function applyScreenEvent(view: ScreenView, ev: Extract<ScreenMessage, { 
   const devices = view.devices.map((d) => (d === device ? next : d));
   const flex = next.mode === 30 ? flexOf(next, now, options.stepMinutes) : undefined;
   return { view: { ...view, devices }, flex, actions, redraw: true };
+}
+
+const ScreenViewSchema = z.object({
+  node: z.string().regex(/^[^/#+]+$/),
+  balanceW: z.number().optional(),
+  devices: z.array(
+    z.looseObject({ deviceId: z.string().min(1), elfeType: z.number().int(), mode: z.number().int(), name: z.string().optional() }),
+  ),
+});
+
+/** A household's view from a message, with each device's next start taken from the plan when one is given. */
+export function screenViewOf(payload: unknown, plan?: Plan): ScreenView {
+  const parsed = ScreenViewSchema.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DeviceMessageError("wrong-type", "ScreenView", `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  }
+  const view = parsed.data as ScreenView;
+  if (!plan) return view;
+  const starts = new Map(plan.devices.filter((d) => d.start).map((d) => [d.deviceId, d.start as string]));
+  return { ...view, devices: view.devices.map((d) => (starts.has(d.deviceId) ? { ...d, nextStart: starts.get(d.deviceId) } : d)) };
 }
