@@ -27,6 +27,8 @@ function switchStatus(topic: string, status: unknown, full: boolean): Omit<Readi
 export function shellyGen2(options: TranslatorOptions = {}): Translator {
   const replyBase = options.replyTopic || "elfe-controle";
   const book = new AddressBook(options.devices);
+  // Optional levels before each device's topic prefix (a prefix such as `elfe/D003`).
+  const base = options.base ? `${options.base}/` : "";
   const calls = new Map<number, RpcCall>();
   let nextId = 1;
 
@@ -35,7 +37,7 @@ export function shellyGen2(options: TranslatorOptions = {}): Translator {
     const id = nextId++;
     calls.set(id, { deviceId: cmd.deviceId, on });
     if (calls.size > 1000) calls.delete(calls.keys().next().value as number); // unanswered calls do not pile up
-    return [publish(`${plug}/rpc`, JSON.stringify({ id, src: `${replyBase}/${plug}`, method, params }))];
+    return [publish(`${base}${plug}/rpc`, JSON.stringify({ id, src: `${replyBase}/${plug}`, method, params }))];
   };
 
   const reply = (topic: string, payload: unknown): Translation => {
@@ -54,7 +56,7 @@ export function shellyGen2(options: TranslatorOptions = {}): Translator {
 
   return {
     family: "shelly-gen2",
-    subscriptions: () => [`${replyBase}/+/rpc`, `+/status/${SWITCH}`, "+/events/rpc", "+/online"],
+    subscriptions: () => [`${replyBase}/+/rpc`, ...[`+/status/${SWITCH}`, "+/events/rpc", "+/online"].map((t) => base + t)],
     command(cmd: DeviceCommand): MqttMessage[] {
       if (cmd.action === "on" || cmd.action === "off") return rpc(cmd, "Switch.Set", { id: 0, on: cmd.action === "on" }, cmd.action === "on");
       if (cmd.action === "set" && typeof cmd.value === "number" && Number.isFinite(cmd.value) && cmd.value >= 0) {
@@ -62,12 +64,13 @@ export function shellyGen2(options: TranslatorOptions = {}): Translator {
         const config = { initial_state: "on", auto_on: cmd.value > 0, auto_on_delay: cmd.value };
         return rpc(cmd, "Switch.SetConfig", { id: 0, config });
       }
-      throw new DeviceMessageError("unsupported-command", `${book.plugOf(cmd.deviceId)}/rpc`, `action "${cmd.action}" needs on, off, or set with a delay in seconds`);
+      throw new DeviceMessageError("unsupported-command", `${base}${book.plugOf(cmd.deviceId)}/rpc`, `action "${cmd.action}" needs on, off, or set with a delay in seconds`);
     },
     parse({ topic, payload }: MqttInbound, now: Date): Translation | null {
       const back = levelsAfter(replyBase, topic);
       if (back && back.length === 2 && back[1] === "rpc") return reply(topic, payload);
-      const [plug, ...rest] = topic.split("/");
+      if (!topic.startsWith(base)) return null;
+      const [plug, ...rest] = topic.slice(base.length).split("/");
       const deviceId = book.deviceOf(plug);
       switch (rest.join("/")) {
         case `status/${SWITCH}`:

@@ -17,15 +17,18 @@ function relayOf(topic: string, obj: Record<string, unknown>): boolean | undefin
 
 export function tasmota(options: TranslatorOptions = {}): Translator {
   const book = new AddressBook(options.devices);
+  // Tasmota's FullTopic may put a base before %prefix% (e.g. `elfe/%prefix%/%topic%/`).
+  const base = options.base ? `${options.base}/` : "";
   return {
     family: "tasmota",
-    subscriptions: () => ["stat/+/POWER", "stat/+/RESULT", "tele/+/STATE", "tele/+/SENSOR", "tele/+/LWT"],
+    subscriptions: () => ["stat/+/POWER", "stat/+/RESULT", "tele/+/STATE", "tele/+/SENSOR", "tele/+/LWT"].map((t) => base + t),
     command(cmd: DeviceCommand): MqttMessage[] {
-      const topic = `cmnd/${book.plugOf(cmd.deviceId)}/POWER`;
+      const topic = `${base}cmnd/${book.plugOf(cmd.deviceId)}/POWER`;
       return [publish(topic, wantedState(cmd, topic) ? "ON" : "OFF")];
     },
     parse({ topic, payload }: MqttInbound, now: Date): Translation | null {
-      const [prefix, plug, kind, ...rest] = topic.split("/");
+      if (!topic.startsWith(base)) return null;
+      const [prefix, plug, kind, ...rest] = topic.slice(base.length).split("/");
       if (!plug || !kind || rest.length > 0 || (prefix !== "stat" && prefix !== "tele")) return null;
       const deviceId = book.deviceOf(plug);
       switch (`${prefix}/${kind}`) {
