@@ -151,7 +151,7 @@ function rolled(now: DateTime, iso: string | undefined, fallbackHours: number): 
 /** The declaration a piloted device stands for, or undefined for kinds the screen cannot declare (tank, heating). */
 export function flexOf(device: ScreenDevice, now: DateTime, stepMinutes: number): FlexRequest | undefined {
   const page = PAGE_OF_TYPE[device.elfeType];
-  const base = { deviceId: device.deviceId, name: device.name, elfeType: device.elfeType };
+  const base = { deviceId: device.deviceId, ...(device.name ? { name: device.name } : {}), elfeType: device.elfeType };
   if (MACHINE_PAGES.includes(page)) {
     if (!device.powerW || !device.cycleMinutes || !device.latestEnd) {
       throw new DeviceMessageError("missing-field", device.deviceId, "a machine needs powerW, cycleMinutes and a deadline to be declared");

@@ -70,7 +70,7 @@ export function switchBot(options: TranslatorOptions = {}): SwitchBotTranslator 
             return ack({ deviceId, ok: true, on: after, detail: "press succeeded" });
           }
           if (FAILED.has(status)) {
-            pressing.delete(deviceId);
+            // Kept: a retry is the same press, whose result comes on this topic again.
             return ack({ deviceId, ok: false, detail: `press ${status}` });
           }
           return nothing(); // connected, commandSent, busy: still pressing
