@@ -61,6 +61,8 @@ export const mqttOut = (m: MqttMessage): NodeMessage => ({ topic: m.topic, paylo
 
 /** The commands a message carries, or undefined when it is not a DeviceCommand (nor an array of them). */
 function commandsOf(payload: unknown): DeviceCommand[] | undefined {
+  // Telemetry (text, Buffer, number) never is a command: skip validation on the hot path.
+  if (typeof payload !== "object" || payload === null || Buffer.isBuffer(payload)) return undefined;
   const list = Array.isArray(payload) ? payload : [payload];
   const checked = list.map((c) => validateDeviceCommand.check(c));
   const meant = list.some((c) => typeof c === "object" && c !== null && !Buffer.isBuffer(c) && "action" in c && "deviceId" in c);
@@ -78,8 +80,16 @@ export function registerTranslatorNode(RED: NodeAPI, type: string, factory: (opt
     const translator = factory({ base: config.base?.trim(), devices: config.devices, replyTopic: config.replyTopic?.trim() });
     const confirmations = new Confirmations({ timeoutMs: positive(config.timeoutS, 10) * 1000, retries: positive(config.retries, 2), idleW: 5 });
     let timer: NodeJS.Timeout | undefined;
+    let lastRoutineStatus = 0;
     const say = (fill: StatusFill, key: string, params: Record<string, string | number> = {}) =>
       node.status({ fill, shape: fill === "red" ? "ring" : "dot", text: RED._(`${type}.status.${key}`, params) });
+    /** Readings come by thousands: their status is shown at most once a second. */
+    const sayRoutine = (key: string, params: Record<string, string | number>) => {
+      const now = Date.now();
+      if (now - lastRoutineStatus < 1000) return;
+      lastRoutineStatus = now;
+      say(key === "ignored" ? "grey" : "green", key, params);
+    };
 
     const deliver = (due: Due, send: (msgs: (NodeMessage | NodeMessage[] | null)[]) => void) => {
       const resend = due.resend.flatMap((r) => r.messages.map(mqttOut));
@@ -111,6 +121,7 @@ export function registerTranslatorNode(RED: NodeAPI, type: string, factory: (opt
         if (commands) {
           const out: NodeMessage[] = [];
           for (const cmd of commands) {
+            if (cmd.family !== translator.family) throw new Error(`${cmd.deviceId}: a ${cmd.family} command sent to the ${translator.family} translator`);
             const messages = translator.command(cmd);
             confirmations.sent(cmd, messages, Date.now());
             out.push(...messages.map(mqttOut));
@@ -125,12 +136,12 @@ export function registerTranslatorNode(RED: NodeAPI, type: string, factory: (opt
         if (typeof msg.topic !== "string" || msg.topic === "") throw new Error("expected a DeviceCommand, or an MQTT message with a topic");
         const translation = translator.parse({ topic: msg.topic, payload: msg.payload }, new Date());
         if (!translation) {
-          say("grey", "ignored", { topic: msg.topic.slice(0, 40) });
+          sayRoutine("ignored", { topic: msg.topic.slice(0, 40) });
           return done();
         }
         if (translation.readings.length > 0) {
           send([null, translation.readings.map((r) => ({ topic: r.deviceId, payload: r })), null]);
-          say("green", "reading", { device: translation.readings[0].deviceId });
+          sayRoutine("reading", { device: translation.readings[0].deviceId });
         }
         deliver(confirmations.observe(translation, Date.now()), send);
         schedule();

@@ -133,11 +133,18 @@ describe("device translator nodes", function () {
     assert.equal(sent.length, 0);
   });
 
-  it("the H&T takes no orders: a clear error", async function () {
-    await helper.load(nodes, flow("elfe-shelly-ht"));
+  it("a command of another family is refused (miswired dispatch output); the H&T takes none", async function () {
+    await helper.load(nodes, flow("elfe-tasmota"));
     const caught = next("e1");
+    const sent = collect("o1");
+    (helper.getNode("n1") as any).receive({ payload: command("washer", "on", "shelly-gen1") });
+    assert.match((await caught).error.message, /washer: a shelly-gen1 command sent to the tasmota translator/);
+    assert.equal(sent.length, 0);
+    await helper.unload();
+    await helper.load(nodes, flow("elfe-shelly-ht"));
+    const again = next("e1");
     (helper.getNode("n1") as any).receive({ payload: command("living", "on", "shelly-gen1") });
-    assert.match((await caught).error.message, /takes no order/);
+    assert.match((await again).error.message, /sent to the shelly-ht translator/);
   });
 
   describe("elfe-openhasp", function () {
