@@ -64,11 +64,11 @@ function commandsOf(payload: unknown): DeviceCommand[] | undefined {
   // Telemetry (text, Buffer, number) never is a command: skip validation on the hot path.
   if (typeof payload !== "object" || payload === null || Buffer.isBuffer(payload)) return undefined;
   const list = Array.isArray(payload) ? payload : [payload];
+  const meant = list.some((c) => typeof c === "object" && c !== null && "action" in c && "deviceId" in c);
+  if (!meant) return undefined; // a telemetry object (Tasmota SENSOR, Shelly status …)
   const checked = list.map((c) => validateDeviceCommand.check(c));
-  const meant = list.some((c) => typeof c === "object" && c !== null && !Buffer.isBuffer(c) && "action" in c && "deviceId" in c);
   const bad = checked.find((c) => !c.ok);
-  if (meant && bad && !bad.ok) throw bad.error; // a command with a wrong field: say which
-  if (list.length === 0 || bad) return undefined;
+  if (bad && !bad.ok) throw bad.error; // a command with a wrong field: say which
   return checked.map((c) => (c as { ok: true; value: DeviceCommand }).value);
 }
 
