@@ -97,6 +97,7 @@ export class Confirmations {
   private readonly pending = new Map<string, Pending>();
   private readonly wanted = new Map<string, boolean>();
   private readonly online = new Map<string, boolean>();
+  private readonly flagged = new Set<string>();
 
   constructor(private readonly options: ConfirmOptions) {}
 
@@ -129,8 +130,12 @@ export class Confirmations {
       const p = this.pending.get(r.deviceId);
       if (p && p.want !== undefined && r.on === p.want) this.confirm(p, at, due, "state");
       const want = this.wanted.get(r.deviceId);
-      if (want === false && r.powerW !== undefined && r.powerW > this.options.idleW && !this.pending.has(r.deviceId)) {
-        due.events.push({ event: "power-while-off", deviceId: r.deviceId, at, detail: `${r.powerW} W` });
+      if (r.powerW !== undefined) {
+        const drawing = want === false && r.powerW > this.options.idleW && !this.pending.has(r.deviceId);
+        // Flagged once per episode, not at every telemetry message.
+        if (drawing && !this.flagged.has(r.deviceId)) due.events.push({ event: "power-while-off", deviceId: r.deviceId, at, detail: `${r.powerW} W` });
+        if (drawing) this.flagged.add(r.deviceId);
+        else this.flagged.delete(r.deviceId);
       }
     }
     for (const a of translation.acks) {

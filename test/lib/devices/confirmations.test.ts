@@ -39,6 +39,9 @@ describe("confirmation tracker", function () {
     c.observe({ readings: [{ deviceId: "washer", ts, on: false }], acks: [] }, 10);
     assert.deepEqual(c.observe({ readings: [{ deviceId: "washer", ts, powerW: 3 }], acks: [] }, 20).events, []);
     assert.deepEqual(c.observe({ readings: [{ deviceId: "washer", ts, powerW: 640 }], acks: [] }, 30).events.map((e) => [e.event, e.detail]), [["power-while-off", "640 W"]]);
+    assert.deepEqual(c.observe({ readings: [{ deviceId: "washer", ts, powerW: 650 }], acks: [] }, 40).events, [], "once per episode");
+    c.observe({ readings: [{ deviceId: "washer", ts, powerW: 0 }], acks: [] }, 50);
+    assert.equal(c.observe({ readings: [{ deviceId: "washer", ts, powerW: 700 }], acks: [] }, 60).events.length, 1);
   });
 
   it("maps device ids to plug ids both ways; unlisted ids are their own plug", function () {
