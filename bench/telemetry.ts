@@ -194,6 +194,8 @@ async function main(): Promise<void> {
     for (const pipeline of ["bare", "translators"] as Pipeline[]) {
       const child = fork(__filename, ["node-red", pipeline, String(broker.port), String(epoch)], { stdio: "inherit" });
       await new Promise<void>((r) => child.once("message", () => r()));
+      await publish(url, pipeline, 500, 2, epoch); // warm-up (JIT, first subscriptions), not reported
+      await new Promise((r) => setTimeout(r, 1000));
       for (const rate of rates) {
         await ask(child, "reset", "reset-done");
         const sent = await publish(url, pipeline, rate, seconds, epoch);

@@ -99,6 +99,16 @@ describe("openHASP ELFI screen", function () {
     assert.deepEqual(start.actions.map((a) => a.event), ["start-now"]);
   });
 
+  it("a deadline set the evening before the spring DST change lands on the next day's wall-clock hour", function () {
+    const piloted = { ...view, devices: [{ ...view.devices[0], mode: 30 }] };
+    const evening = Date.parse("2026-03-28T21:00:00Z"); // 22:00 in Paris, UTC+1
+    const out = applyScreenEvent(piloted, event(3, 8, "changed", 9), evening, options);
+    assert.equal(out.view.devices[0].latestEnd, "2026-03-29T09:00:00.000+02:00");
+    const autumn = applyScreenEvent(piloted, event(3, 8, "changed", 2), Date.parse("2026-10-24T22:00:00Z"), options);
+    // 02:00 happens twice that night: the first one, the earlier and safer deadline.
+    assert.equal(autumn.view.devices[0].latestEnd, "2026-10-25T02:00:00.000+02:00");
+  });
+
   it("EV page: charge and availability declare 'charge to 80 % by 7:00'", function () {
     const out = applyScreenEvent(view, event(5, 8, "changed", 3), nowMs, options);
     assert.equal(out.view.devices[1].socPct, 30);
