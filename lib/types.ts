@@ -278,7 +278,8 @@ export interface Translation {
 
 /** What a translator node reports besides readings (output 3). */
 export interface DeviceEvent {
-  event: "confirmed" | "retry" | "failed" | "online" | "offline" | "power-while-off" | "unchanged";
+  /** `started`: after a confirmed on, the meter shows the appliance drawing power (its cycle began). */
+  event: "confirmed" | "started" | "retry" | "failed" | "online" | "offline" | "power-while-off" | "unchanged";
   deviceId: string;
   at: string;
   command?: DeviceCommand;

@@ -98,6 +98,8 @@ export class Confirmations {
   private readonly wanted = new Map<string, boolean>();
   private readonly online = new Map<string, boolean>();
   private readonly flagged = new Set<string>();
+  /** Devices switched on whose meter has not yet shown the appliance start. */
+  private readonly starting = new Set<string>();
 
   constructor(private readonly options: ConfirmOptions) {}
 
@@ -130,6 +132,9 @@ export class Confirmations {
       const p = this.pending.get(r.deviceId);
       if (p && p.want !== undefined && r.on === p.want) this.confirm(p, at, due, "state");
       const want = this.wanted.get(r.deviceId);
+      if (r.powerW !== undefined && r.powerW > this.options.idleW && this.starting.delete(r.deviceId)) {
+        due.events.push({ event: "started", deviceId: r.deviceId, at, detail: `${r.powerW} W` });
+      }
       if (r.powerW !== undefined) {
         const drawing = want === false && r.powerW > this.options.idleW && !this.pending.has(r.deviceId);
         // Flagged once per episode, not at every telemetry message.
@@ -157,6 +162,8 @@ export class Confirmations {
 
   private confirm(p: Pending, at: string, due: Due, detail: string): void {
     this.pending.delete(p.command.deviceId);
+    if (p.want === true) this.starting.add(p.command.deviceId);
+    else this.starting.delete(p.command.deviceId);
     due.events.push({ event: "confirmed", deviceId: p.command.deviceId, at, command: p.command, attempts: p.attempts, detail });
   }
 

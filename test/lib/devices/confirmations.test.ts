@@ -15,6 +15,9 @@ describe("confirmation tracker", function () {
     const due = c.observe({ readings: [{ deviceId: "washer", ts, on: true }], acks: [] }, 20);
     assert.deepEqual(due.events.map((e) => [e.event, e.attempts]), [["confirmed", 1]]);
     assert.equal(c.size, 0);
+    assert.deepEqual(c.observe({ readings: [{ deviceId: "washer", ts, powerW: 2 }], acks: [] }, 30).events, [], "standby power is not a start");
+    assert.deepEqual(c.observe({ readings: [{ deviceId: "washer", ts, powerW: 1850 }], acks: [] }, 40).events.map((e) => [e.event, e.detail]), [["started", "1850 W"]]);
+    assert.deepEqual(c.observe({ readings: [{ deviceId: "washer", ts, powerW: 1900 }], acks: [] }, 50).events, [], "reported once");
   });
 
   it("retries at each time-out, then fails; at once when the last will said offline", function () {
