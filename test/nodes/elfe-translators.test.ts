@@ -9,6 +9,7 @@ import shellyHtNode from "../../nodes/elfe-shelly-ht/elfe-shelly-ht";
 import socorelNode from "../../nodes/elfe-socorel/elfe-socorel";
 import openHaspNode from "../../nodes/elfe-openhasp/elfe-openhasp";
 import { TasmotaDouble } from "../support/device-doubles";
+import { createServer, type AddressInfo, type Server } from "node:net";
 import { testBroker } from "../support/services";
 import helper from "./helper";
 
@@ -225,6 +226,58 @@ describe("device translator nodes", function () {
       assert.ok(readings.some((r) => r.payload.powerW === 300 && r.payload.energyWh > 12000));
     } finally {
       await plug.stop();
+    }
+  });
+
+  it("broker restarted between an order and its confirmation: retried after reconnect, confirmed, nothing crashes", async function () {
+    this.timeout(40000);
+    const { Aedes } = await import("aedes");
+    const startBroker = async (port = 0) => {
+      const aedes = await Aedes.createBroker();
+      const server: Server = createServer(aedes.handle);
+      await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+      return { aedes, server, port: (server.address() as AddressInfo).port };
+    };
+    const stopBroker = (b: { aedes: { close(cb: () => void): void }; server: Server }) =>
+      new Promise<void>((r) => {
+        b.server.close();
+        b.aedes.close(() => r());
+      });
+    let broker = await startBroker();
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const plug = await new TasmotaDouble({ url, topic: "R001", loadW: 300 }).start();
+    try {
+      await helper.load(
+        [...nodes, mqttNodes],
+        [
+          { id: "f1", type: "tab" },
+          { id: "b1", type: "mqtt-broker", broker: "127.0.0.1", port: broker.port, clientid: "", autoConnect: true, protocolVersion: 4, keepalive: 60, cleansession: true },
+          { id: "in1", z: "f1", type: "mqtt in", topic: "stat/+/+", qos: "1", datatype: "auto-detect", broker: "b1", nl: false, rap: false, inputs: 0, wires: [["n1"]] },
+          { id: "n1", z: "f1", type: "elfe-tasmota", devices: "washer = R001", timeoutS: 2, retries: 10, wires: [["out1"], ["o2"], ["o3"]] },
+          { id: "out1", z: "f1", type: "mqtt out", topic: "", qos: "", retain: "", broker: "b1" },
+          { id: "o2", z: "f1", type: "helper" },
+          { id: "o3", z: "f1", type: "helper" },
+          { id: "c1", z: "f1", type: "catch", scope: null, wires: [["e1"]] },
+          { id: "e1", z: "f1", type: "helper" },
+        ],
+      );
+      const events = collect("o3");
+      const caught = collect("e1");
+      await new Promise((r) => setTimeout(r, 500));
+      await stopBroker(broker);
+      (helper.getNode("n1") as any).receive({ payload: command("washer", "on") });
+      await new Promise((r) => setTimeout(r, 2500));
+      broker = await startBroker(broker.port);
+      const deadline = Date.now() + 30000;
+      while (!events.some((e) => e.payload.event === "confirmed") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(events.some((e) => e.payload.event === "confirmed"), JSON.stringify(events.map((e) => e.payload.event)));
+      assert.ok(events.some((e) => e.payload.event === "retry"), "the order was sent again while the broker was away");
+      assert.equal(plug.on, true);
+      assert.deepEqual(caught, []);
+    } finally {
+      await helper.unload();
+      await plug.stop();
+      await stopBroker(broker);
     }
   });
 });
