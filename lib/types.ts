@@ -382,3 +382,82 @@ export const DispatchEventSchema = z.object({
 });
 export type DispatchEvent = z.infer<typeof DispatchEventSchema>;
 export const validateDispatchEvent = validator("DispatchEvent", DispatchEventSchema);
+
+// ---------------------------------------------------------------------------------------------
+// Device translators (lib/devices): the MQTT side of a DeviceCommand and of a Reading.
+// ---------------------------------------------------------------------------------------------
+
+/** One publish for Node-RED's core `mqtt out` (payload already serialised; never retained for orders). */
+export interface MqttMessage {
+  topic: string;
+  payload: string;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
+
+/** What core `mqtt in` delivers: the payload may be a Buffer, a string, or already parsed (number, boolean, object). */
+export interface MqttInbound {
+  topic: string;
+  payload: unknown;
+}
+
+/** A device's own answer to an order: a Shelly RPC reply, a SwitchBot press result. */
+export interface DeviceAck {
+  deviceId: string;
+  ok: boolean;
+  /** The state the device says it is now in, when it says so. */
+  on?: boolean;
+  detail?: string;
+}
+
+/** What one inbound MQTT message meant: readings, acknowledgements, or nothing we track. */
+export interface Translation {
+  readings: Reading[];
+  acks: DeviceAck[];
+}
+
+/** What a translator node reports besides readings (output 3). */
+export interface DeviceEvent {
+  /** `started`: after a confirmed on, the meter shows the appliance drawing power (its cycle began). */
+  event: "confirmed" | "started" | "retry" | "failed" | "online" | "offline" | "power-while-off" | "unchanged";
+  deviceId: string;
+  at: string;
+  command?: DeviceCommand;
+  attempts?: number;
+  detail?: string;
+}
+
+/** A piloted appliance as the ELFI screen shows it (elfe-openhasp input). */
+export interface ScreenDevice {
+  deviceId: string;
+  elfeType: number;
+  name?: string;
+  /** ELFE mode id: 30 piloted, 20 manual, 70 disabled. */
+  mode: number;
+  /** Machines: the wished end and the cycle length. */
+  latestEnd?: string;
+  cycleMinutes?: number;
+  /** Machines: the mean power of a cycle, to declare its profile. */
+  powerW?: number;
+  /** EV: remaining charge now, wished charge, when the car leaves, battery and charger. */
+  socPct?: number;
+  targetSocPct?: number;
+  departure?: string;
+  capacityWh?: number;
+  maxPowerW?: number;
+  /** The plan's next start for this device, if any. */
+  nextStart?: string;
+}
+
+/** One household's screen: its openHASP node name, devices, and the territory balance now. */
+export interface ScreenView {
+  node: string;
+  devices: ScreenDevice[];
+  balanceW?: number;
+}
+
+/** What a person did on an ELFI screen, besides declaring a flexibility (elfe-openhasp output 3). */
+export type ScreenAction =
+  | { event: "mode"; deviceId: string; mode: 20 | 30; at: string }
+  | { event: "start-now"; deviceId: string; at: string }
+  | { event: "online" | "offline"; screen: string; at: string };
