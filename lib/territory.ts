@@ -58,6 +58,6 @@ export function slotTick(territory: Territory, t: Instant): SlotTick {
     slotEnd: grid.iso(grid.nextSlotStart(start)),
     slotOfDay: grid.slotOfDay(start),
     slotsInDay: grid.slotsInDay(start),
-    horizon: grid.starts(start, territory.horizonSlots).map((d) => grid.iso(d)),
+    horizon: grid.startsMs(start, territory.horizonSlots).map((ms) => grid.iso(ms)),
   };
 }

@@ -1,7 +1,7 @@
 // The territory's slot grid: slots start where the local wall clock reads a multiple of the
 // slot length, so a 15-min grid is on :00/:15/:30/:45 in every zone, including +05:30 or
 // +09:30 ones, and a DST day simply has fewer (92) or more (100) quarter-hours.
-import { DateTime, IANAZone } from "luxon";
+import { DateTime, IANAZone, Info, type Zone } from "luxon";
 
 /** Anything that names an instant: epoch ms, a Date, an ISO-8601 string with offset, a luxon DateTime. */
 export type Instant = number | string | Date | DateTime;
@@ -28,6 +28,9 @@ export class SlotGrid {
   readonly zone: string;
   readonly stepMinutes: number;
   readonly stepMs: number;
+  /** luxon's own zone object for the name ("UTC" is a fixed zone, "Europe/Paris" an IANA one). */
+  private readonly tz: Zone;
+  private readonly offsets = new Map<number, number>();
 
   constructor(options: GridOptions) {
     if (!IANAZone.isValidZone(options.zone)) throw new RangeError(`unknown time zone: ${JSON.stringify(options.zone)}`);
@@ -36,26 +39,32 @@ export class SlotGrid {
       throw new RangeError(`slot length must be a whole number of minutes dividing a day, got ${step}`);
     }
     this.zone = options.zone;
+    this.tz = Info.normalizeZone(options.zone);
     this.stepMinutes = step;
     this.stepMs = step * 60_000;
   }
 
   /** The instant as a DateTime in the territory's zone. */
   at(t: Instant): DateTime {
-    return DateTime.fromMillis(toMillis(t), { zone: this.zone });
+    return DateTime.fromMillis(toMillis(t), { zone: this.tz });
   }
 
-  /** ISO-8601 with the zone's offset, no milliseconds: the form every message carries. */
+  /** ISO-8601 with the zone's offset, no milliseconds (unless any): the form every message carries. */
   iso(t: Instant): string {
-    return this.at(t).toISO({ suppressMilliseconds: true }) as string;
+    // Built from the cached offset rather than a luxon DateTime: this runs for every slot of every series.
+    const ms = toMillis(t);
+    const offsetMs = this.offsetMs(ms);
+    const local = new Date(ms + offsetMs).toISOString();
+    const body = ms % 1000 === 0 ? local.slice(0, 19) : local.slice(0, 23);
+    const abs = Math.abs(offsetMs) / 60_000;
+    const sign = offsetMs < 0 ? "-" : "+";
+    if (offsetMs === 0 && this.tz.isUniversal) return `${body}Z`; // as luxon writes a fixed UTC zone
+    return `${body}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
   }
 
   /** Start of the slot containing t (floored on the local wall clock at t's own offset). */
   slotStart(t: Instant): DateTime {
-    const ms = toMillis(t);
-    const offsetMs = this.at(ms).offset * 60_000;
-    const intoSlot = (((ms + offsetMs) % this.stepMs) + this.stepMs) % this.stepMs;
-    return this.at(ms - intoSlot);
+    return this.at(this.slotStartMs(toMillis(t)));
   }
 
   slotEnd(t: Instant): DateTime {
@@ -64,24 +73,56 @@ export class SlotGrid {
 
   /** The first slot start strictly after t. */
   nextSlotStart(t: Instant): DateTime {
-    const ms = toMillis(t);
-    const next = this.slotStart(this.slotStart(ms).toMillis() + this.stepMs);
+    return this.at(this.nextSlotStartMs(toMillis(t)));
+  }
+
+  /**
+   * The zone's offset at ms, in ms. Asking the zone (Intl) costs tens of µs, so offsets are cached
+   * per UTC quarter-hour: every zone changes its offset on a quarter-hour boundary.
+   */
+  private offsetMs(ms: number): number {
+    const bucket = Math.floor(ms / 900_000);
+    let offset = this.offsets.get(bucket);
+    if (offset === undefined) {
+      if (this.offsets.size > 200_000) this.offsets.clear();
+      offset = this.tz.offset(ms) * 60_000;
+      this.offsets.set(bucket, offset);
+    }
+    return offset;
+  }
+
+  /** slotStart in epoch ms, without building a DateTime. */
+  slotStartMs(ms: number): number {
+    const offsetMs = this.offsetMs(ms);
+    return ms - ((((ms + offsetMs) % this.stepMs) + this.stepMs) % this.stepMs);
+  }
+
+  /** nextSlotStart in epoch ms. */
+  nextSlotStartMs(ms: number): number {
+    const start = this.slotStartMs(ms);
+    const next = this.slotStartMs(start + this.stepMs);
     // An offset change that is not a multiple of the step could floor back: never go backwards.
-    return next.toMillis() > ms ? next : this.at(this.slotStart(ms).toMillis() + this.stepMs);
+    return next > ms ? next : start + this.stepMs;
   }
 
   /** Milliseconds from t to the next slot boundary (> 0). */
   msUntilNextSlot(t: Instant): number {
-    return this.nextSlotStart(t).toMillis() - toMillis(t);
+    const ms = toMillis(t);
+    return this.nextSlotStartMs(ms) - ms;
   }
 
   /** `count` consecutive slot starts, the first being the slot that contains `from`. */
   starts(from: Instant, count: number): DateTime[] {
-    const out: DateTime[] = [];
-    let cur = this.slotStart(from);
+    return this.startsMs(from, count).map((ms) => this.at(ms));
+  }
+
+  /** starts() in epoch ms, for hot paths that need no DateTime. */
+  startsMs(from: Instant, count: number): number[] {
+    const out: number[] = [];
+    let cur = this.slotStartMs(toMillis(from));
     for (let i = 0; i < count; i++) {
       out.push(cur);
-      cur = this.nextSlotStart(cur);
+      cur = this.nextSlotStartMs(cur);
     }
     return out;
   }

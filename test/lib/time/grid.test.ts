@@ -66,6 +66,17 @@ describe("lib/time SlotGrid", function () {
     assert.equal(paris.indexFrom("2026-06-10T12:00:00+02:00", "2026-06-10T11:50:00+02:00"), -1);
   });
 
+  it("writes ISO times with the zone's own offset, milliseconds only when there are some", function () {
+    assert.equal(paris.iso("2026-10-25T00:30:00Z"), "2026-10-25T02:30:00+02:00");
+    assert.equal(paris.iso("2026-10-25T01:30:00Z"), "2026-10-25T02:30:00+01:00");
+    assert.equal(paris.iso("2026-10-25T01:30:00.250Z"), "2026-10-25T02:30:00.250+01:00");
+    assert.equal(new SlotGrid({ zone: "America/St_Johns", stepMinutes: 15 }).iso("2026-06-10T12:00:00Z"), "2026-06-10T09:30:00-02:30");
+    // The same as luxon's own rendering, on every quarter-hour of both DST days.
+    for (const ms of paris.startsMs("2026-03-28T12:00:00+01:00", 200).concat(paris.startsMs("2026-10-24T12:00:00+02:00", 200))) {
+      assert.equal(paris.iso(ms), paris.at(ms).toISO({ suppressMilliseconds: true }));
+    }
+  });
+
   it("refuses an unknown zone, a slot length that does not divide a day and a malformed time", function () {
     assert.throws(() => new SlotGrid({ zone: "Europe/Atlantis", stepMinutes: 15 }), /unknown time zone/);
     assert.throws(() => new SlotGrid({ zone: "Europe/Paris", stepMinutes: 7 }), /dividing a day/);
