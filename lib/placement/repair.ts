@@ -13,7 +13,9 @@ export interface Window {
  * Returns the repaired window, or null (with WARN_IMPOSSIBLE) when the job is longer than the horizon.
  */
 export function repairWindow(deviceId: string, w: Window, D: number, deadlinePast: boolean, h: Horizon, warn: Warn): Window | null {
-  let { s, e } = w;
+  let { s } = w;
+  // The user's own end (possibly beyond the horizon): rule 1 is about the user's window, not the horizon.
+  let e = w.e;
   const at = (slot: number) => h.iso(slot);
   if (D > h.n) {
     warn("WARN_IMPOSSIBLE", deviceId, `${deviceId}: needs ${D} slots, more than the ${h.n}-slot horizon: left out`);
@@ -26,7 +28,7 @@ export function repairWindow(deviceId: string, w: Window, D: number, deadlinePas
     return { s, e };
   }
   if (s + D > e) {
-    warn("WARN_CONSTRAINT", deviceId, `${deviceId}: window too short for ${D} slots: end moved from ${at(Math.min(e, h.n))} to ${at(s + D)}`);
+    warn("WARN_CONSTRAINT", deviceId, `${deviceId}: window too short for ${D} slots: end moved from ${at(e)} to ${at(s + D)}`);
     e = s + D;
   }
   if (s + D > h.n) {

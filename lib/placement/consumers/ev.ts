@@ -51,7 +51,7 @@ function prepareOneStart(req: EvRequest, h: Horizon, warn: Warn): Job | null {
   }
   const T = evSlots(req.capacityWh, req.socPct, req.targetSocPct, req.maxPowerW, h.grid.stepMinutes);
   if (T === 0) return new FixedJob(req.deviceId, "ev", req.elfeType, false, new Array<number>(n).fill(0), undefined);
-  const w = repairWindow(req.deviceId, { s: 0, e: Math.min(dl, n) }, T, dl <= 0, h, warn);
+  const w = repairWindow(req.deviceId, { s: 0, e: dl }, T, dl <= 0, h, warn);
   if (!w) return null;
   const option = (st: number): ChoiceOption => ({ start: st, from: st, powers: curve, len: Math.min(curve.length, w.e - st) });
   const previous = req.previousStart === undefined ? undefined : h.slotOf(req.previousStart);
@@ -84,7 +84,7 @@ function prepareModulating(req: EvRequest, h: Horizon, warn: Warn): Job | null {
       warn("WARN_CONSTRAINT", req.deviceId, `${req.deviceId}: ${minPct} % cannot be reached within the horizon: charges ${Math.round(minWh)} Wh at most`);
       end = n;
     } else {
-      const w = repairWindow(req.deviceId, { s: 0, e: end }, D, dl <= 0, h, warn);
+      const w = repairWindow(req.deviceId, { s: 0, e: dl }, D, dl <= 0, h, warn);
       if (!w) return null;
       end = w.e;
     }

@@ -27,7 +27,7 @@ export function prepareMachine(req: MachineRequest, h: Horizon, warn: Warn): Job
     warn("WARN_IGNORED", req.deviceId, `${req.deviceId}: its window opens after the horizon (${req.earliestStart}): planned in a later run`);
     return null;
   }
-  const w = repairWindow(req.deviceId, { s: Math.max(S, 0), e: Math.min(E, n) }, L, E <= 0, h, warn);
+  const w = repairWindow(req.deviceId, { s: Math.max(S, 0), e: E }, L, E <= 0, h, warn);
   if (!w) return null;
   const options: ChoiceOption[] = [];
   for (let st = w.s; st + L <= w.e; st++) options.push(option(st));
