@@ -76,6 +76,25 @@ function slotCost(balance: Balance, t: number, net: number): number {
   return c;
 }
 
+/** Sets the import / feeder / export columns of x from the loads of its decisions, so x is a valid MIP start. */
+export function completeBalance(balance: Balance, jobs: Job[], x: Float64Array): Float64Array {
+  const n = balance.n;
+  const loads = loadsOf(jobs, x, n);
+  let col = n;
+  const over = balance.capW && !balance.noImport ? col : -1;
+  if (over >= 0) col += n;
+  const exp = balance.exportWeight ? col : -1;
+  for (let t = 0; t < n; t++) {
+    const net = balance.deficit[t] + loads[t];
+    const imp = Math.max(0, net);
+    const cap = balance.capW?.[t] ?? Infinity;
+    x[t] = over >= 0 ? Math.min(imp, cap) : imp;
+    if (over >= 0) x[over + t] = Math.max(0, imp - cap);
+    if (exp >= 0) x[exp + t] = Math.max(0, -net);
+  }
+  return x;
+}
+
 /** Loads per slot of the jobs' decisions in x. */
 export function loadsOf(jobs: Job[], x: Float64Array, n: number): Float64Array {
   const loads = new Float64Array(n);
@@ -244,10 +263,10 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
                 }
                 for (let c = j.colStart; c < j.colEnd; c++) {
                   if (A.integrality[c] === 0) continue;
-                  lower[c] = upper[c] = cand[c];
+                  lower[c] = upper[c] = best ? best.x[c] : cand[c];
                 }
               }
-              const fixedRun = run(integ, lower, upper, settings.mipGap / 2, undefined, 0.5);
+              const fixedRun = run(integ, lower, upper, settings.mipGap / 2, best ? completeBalance(balance, jobs, best.x.slice()) : undefined, 0.5);
               if (fixedRun.x) consider(fixedRun.x, "lp-first");
               notes.push(`fixed ${(performance.now() - start).toFixed(0)} ms status ${fixedRun.status} gap ${best ? relGap(best.objective, bound).toExponential(2) : "-"}`);
             }
@@ -256,7 +275,7 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
       }
       if (!infeasible && hasIntegers && (settings.method === "milp" || !best || bound === undefined || relGap(best.objective, bound) > settings.mipGap)) {
         // 3. The full MILP, started from the best plan so far.
-        const mip = run(A.integrality, A.colLower, A.colUpper, settings.mipGap, best?.x);
+        const mip = run(A.integrality, A.colLower, A.colUpper, settings.mipGap, best ? completeBalance(balance, jobs, best.x.slice()) : undefined);
         if (mip.status === H.constants.modelStatus.infeasible) infeasible = true;
         if (mip.x) consider(mip.x, "milp");
         if (mip.dualBound !== undefined && Number.isFinite(mip.dualBound)) bound = bound === undefined ? mip.dualBound : Math.max(bound, mip.dualBound);

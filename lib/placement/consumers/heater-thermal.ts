@@ -151,12 +151,17 @@ export class ThermalJob implements Job {
 
   /** Sequential rounding of the LP's heating, forced on/off where the band requires it; else the safe plan. */
   round(x: Float64Array): Float64Array {
+    // Cumulative rounding: heat when the LP's heating not yet given reaches half a slot, so the
+    // rounded heating follows the LP's timing.
     const u = new Float64Array(this.n);
     let T = this.t0;
+    let owed = 0;
     for (let t = 0; t < this.n; t++) {
       const off = this.next(t, T, 0);
       const on = this.next(t, T, 1);
-      u[t] = off < this.lower[t] ? 1 : on > this.upper[t] ? 0 : x[this.uCols + t] >= 0.5 ? 1 : 0;
+      owed += x[this.uCols + t];
+      u[t] = off < this.lower[t] ? 1 : on > this.upper[t] ? 0 : owed >= 0.5 ? 1 : 0;
+      owed -= u[t];
       T = u[t] ? on : off;
     }
     const cols = this.columnsOf(u);
