@@ -1,7 +1,7 @@
 // Benchmark of the placement (not a test): generated mixed territories of N devices; prints
 // build and solve times, method, gap, imports before/after, the LP bound and the greedy's
 // imports, then the worst event-loop delay of the main thread during a worker solve.
-// Usage: npx tsx bench/placement.ts [N …] [--mix machine=0.5,ev=0.2,...] [--big]
+// Usage: npx tsx bench/placement.ts [N …] [--mix=machine=0.5,ev=0.2,...] [--limit=seconds] [--big]
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { loadHighs, placeFlexibility } from "../lib/placement";
 import { PlacementRunner } from "../lib/placement/runner";
@@ -13,6 +13,8 @@ const mix: Partial<Mix> = {};
 if (mixArg) for (const kv of mixArg.split(",")) mix[kv.split("=")[0] as keyof Mix] = Number(kv.split("=")[1]);
 const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
 const Ns = sizes.length ? sizes : [100, 300, 1000, 3000, ...(args.includes("--big") ? [10000] : [])];
+const limitArg = args.find((a) => a.startsWith("--limit="));
+const timeLimitS = limitArg ? Number(limitArg.slice(8)) : 30;
 const territory = { name: "bench", zone: "Europe/Paris", stepMinutes: 15, horizonSlots: 96 };
 const kwh = (wh: number | undefined) => (wh === undefined ? "-" : (wh / 1000).toFixed(1));
 
@@ -23,7 +25,7 @@ async function main() {
   console.log("N      build ms  solve ms  method    gap        imports before kWh  after kWh  LP bound kWh  greedy kWh");
   for (const N of Ns) {
     const t = sampleTerritory(N, { seed: N, mix });
-    const r = placeFlexibility(highs, { territory, ...t, options: { timeLimitS: 30, withGreedy: true } as never });
+    const r = placeFlexibility(highs, { territory, ...t, options: { timeLimitS, withGreedy: true } });
     const i = r.plan.runInfo;
     console.log(
       [
@@ -44,11 +46,12 @@ async function main() {
   const runner = new PlacementRunner();
   runner.start();
   await runner.solve({ territory, ...sampleTerritory(20, { seed: 2, mix }) });
+  const input = { territory, ...sampleTerritory(1000, { seed: 1000, mix }) };
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
   await new Promise((r) => setTimeout(r, 20));
   const t0 = performance.now();
-  const r = await runner.solve({ territory, ...sampleTerritory(1000, { seed: 1000, mix }) });
+  const r = await runner.solve(input);
   const wall = performance.now() - t0;
   h.disable();
   console.log(`worker solve N=1000: ${wall.toFixed(0)} ms wall (solve ${r.plan.runInfo.solveMs.toFixed(0)} ms), worst event-loop delay ${(h.max / 1e6).toFixed(1)} ms`);

@@ -60,6 +60,8 @@ export interface PlacementOptions {
   waterHeaterExtraHours?: number;
   /** "auto" (LP first, then MILP, then greedy), "milp" (full MILP at once) or "greedy". Default "auto". */
   method?: "auto" | "milp" | "greedy";
+  /** Also compute the greedy placement's imports, to compare (benchmark). Default false. */
+  withGreedy?: boolean;
 }
 
 export interface BuildEnv {

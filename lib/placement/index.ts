@@ -135,7 +135,7 @@ export function placeFlexibility(highs: Highs | undefined, input: PlacementInput
   if (exportW) for (let t = 0; t < n; t++) if (exportW[t] > importW[t] + 1e-12) throw new RangeError(`exportPrice[${t}] is above importPrice[${t}]: the cost would be unbounded`);
   const unitPerWh = opts.importPrice ? importW.reduce((s, w) => s + w, 0) / n / h.dtH : 1;
   const env: BuildEnv = { horizon: h, weight: importW, unitPerWh, tieBreak: opts.tieBreak === true, eps: 1e-4 * unitPerWh, stabilityWh: Math.max(0, opts.stabilityWh ?? 0), optionalStage: false };
-  const settings = { timeLimitS: opts.timeLimitS ?? 10, mipGap: opts.mipGap ?? 5e-5, method: opts.method ?? "auto", withGreedy: (opts as { withGreedy?: boolean }).withGreedy };
+  const settings = { timeLimitS: opts.timeLimitS ?? 10, mipGap: opts.mipGap ?? 5e-5, method: opts.method ?? "auto", withGreedy: opts.withGreedy === true };
 
   const fixedLoad = new Float64Array(n);
   for (const j of jobs) if (j.fixedW) for (let t = 0; t < n; t++) fixedLoad[t] += j.fixedW[t];
