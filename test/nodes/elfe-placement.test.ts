@@ -3,6 +3,8 @@ import sinon from "sinon";
 import territoryNode from "../../nodes/elfe-territory/elfe-territory";
 import placementNode from "../../nodes/elfe-placement/elfe-placement";
 import { validatePlan } from "../../lib/types";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import helper from "./helper";
 
 const nodes = [territoryNode, placementNode];
@@ -90,5 +92,20 @@ describe("elfe-placement node", function () {
     while (plans.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(plans.map((m) => m.seq), [0, 3]);
+  });
+
+  it("the example flow's sample data (examples/territory-ems.json) gives a valid plan for every device", async function () {
+    const example = JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", "territory-ems.json"), "utf8"));
+    const inject = example.find((n: any) => n.type === "inject");
+    const placement = example.find((n: any) => n.type === "elfe-placement");
+    assert.deepEqual(inject.wires, [[placement.id]]);
+    const payload = JSON.parse(inject.payload);
+    await helper.load(nodes, flow({ timeLimitS: 3 }));
+    const got = next(helper.getNode("h1"));
+    helper.getNode("n1").receive({ payload } as any);
+    const plan = (await got).payload;
+    assert.ok(validatePlan.check(plan).ok);
+    assert.equal(plan.devices.length + plan.warnings.filter((w: any) => w.code !== "WARN_CONSTRAINT" && w.deviceId).length, payload.requests.length);
+    assert.ok(plan.runInfo.objectiveWh > 0);
   });
 });
