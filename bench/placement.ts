@@ -39,6 +39,7 @@ async function main() {
         kwh(r.details.lpBoundWh).padStart(13),
         kwh(r.details.greedyImportsWh).padStart(11),
         r.plan.warnings.length ? `  ${r.plan.warnings.length} warnings` : "",
+        args.includes("--notes") ? `  ${r.details.notes.join("; ")}` : "",
       ].join(" "),
     );
   }
@@ -54,7 +55,7 @@ async function main() {
   const r = await runner.solve(input);
   const wall = performance.now() - t0;
   h.disable();
-  console.log(`worker solve N=1000: ${wall.toFixed(0)} ms wall (solve ${r.plan.runInfo.solveMs.toFixed(0)} ms), worst event-loop delay ${(h.max / 1e6).toFixed(1)} ms`);
+  console.log(`worker solve N=1000: ${wall.toFixed(0)} ms wall (solve ${r.plan.runInfo.solveMs.toFixed(0)} ms, ${r.plan.runInfo.method}, gap ${r.plan.runInfo.gap?.toExponential(2) ?? "-"}), worst event-loop delay ${(h.max / 1e6).toFixed(1)} ms`);
   await runner.close();
 }
 void main();

@@ -80,7 +80,7 @@ export class PlacementRunner {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const js = join(__dirname, "worker.js");
-    const worker = existsSync(js) ? new Worker(js) : new Worker(join(__dirname, "worker.ts"), { execArgv: [...process.execArgv, "--require", "tsx/cjs"] });
+    const worker = existsSync(js) ? new Worker(js) : new Worker(join(__dirname, "worker.ts"), { execArgv: ["--require", "tsx/cjs"] });
     worker.unref();
     worker.on("message", (msg: { id: number; ok: boolean; result?: PlacementResult; error?: string }) => {
       const cur = this.current;

@@ -35,6 +35,8 @@ describe("lib/placement/runner", function () {
     runner = new PlacementRunner({ policy: "queue" });
     const results = await Promise.all([1, 2, 3].map((i) => runner!.solve({ ...small(), territory: { ...territory, name: `q${i}` } })));
     assert.deepEqual(results.map((r) => r.plan.territory), ["q1", "q2", "q3"]);
+    // Solved by HiGHS in the worker, not by the greedy fallback of a failed worker.
+    assert.ok(results.every((r) => r.plan.runInfo.method !== "greedy" && r.plan.warnings.length === 0), JSON.stringify(results[0].plan.warnings));
   });
 
   it("replace policy: a new request replaces the one waiting, not the one running", async function () {
