@@ -36,7 +36,7 @@ describe("lib/placement/runner", function () {
     const results = await Promise.all([1, 2, 3].map((i) => runner!.solve({ ...small(), territory: { ...territory, name: `q${i}` } })));
     assert.deepEqual(results.map((r) => r.plan.territory), ["q1", "q2", "q3"]);
     // Solved by HiGHS in the worker, not by the greedy fallback of a failed worker.
-    assert.ok(results.every((r) => r.plan.runInfo.method !== "greedy" && r.plan.warnings.length === 0), JSON.stringify(results[0].plan.warnings));
+    assert.ok(results.every((r) => r.plan.runInfo.method !== "greedy" && !r.plan.warnings.some((w) => w.code === "WARN_IMPOSSIBLE")), JSON.stringify(results.map((r) => r.plan.warnings)));
   });
 
   it("replace policy: a new request replaces the one waiting, not the one running", async function () {
