@@ -1,4 +1,4 @@
-// Data-driven regression: every test/scenarios/*.json (input, expected output) through the placement.
+// Data-driven regression: every test/scenarios/placement/*.json (input, expected output) through the placement.
 import { strict as assert } from "node:assert";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -6,7 +6,7 @@ import type { Highs } from "highs";
 import { loadHighs, placeFlexibility } from "../../../lib/placement";
 import { validateFlexRequests, validatePlan, validateSlotSeries } from "../../../lib/types";
 
-const dir = join(__dirname, "..", "..", "scenarios");
+const dir = join(__dirname, "..", "..", "scenarios", "placement");
 const scenarios = readdirSync(dir)
   .filter((f) => f.endsWith(".json"))
   .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")));

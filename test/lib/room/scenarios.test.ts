@@ -1,4 +1,4 @@
-// Room regression cases as data: each test/scenarios/room-*.json gives a config, the readings and
+// Room regression cases as data: each test/scenarios/room/*.json gives a config, the readings and
 // the memory at a cycle, the phase to run and the commands expected.
 import { strict as assert } from "node:assert";
 import { readdirSync, readFileSync } from "node:fs";
@@ -19,10 +19,10 @@ interface Scenario {
   expected: { phase: "reconnect" | "shed"; commands: [string, "on" | "off"][]; balanceW?: number; skipped?: string[] };
 }
 
-const dir = join(__dirname, "..", "..", "scenarios");
+const dir = join(__dirname, "..", "..", "scenarios", "room");
 const files = readdirSync(dir).filter((f) => /^room-.*\.json$/.test(f));
 
-describe("room scenarios (test/scenarios/room-*.json)", function () {
+describe("room scenarios (test/scenarios/room/*.json)", function () {
   it("finds the scenario files", function () {
     assert.ok(files.length >= 5);
   });
