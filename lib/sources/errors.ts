@@ -19,6 +19,8 @@ export interface SourceErrorDetails {
 }
 
 export class SourceError extends Error {
+  /** The message without the source prefix (to re-throw it as a subclass of the same source). */
+  readonly detail: string;
   readonly status?: number;
   readonly id?: string;
   readonly remoteCode?: string | number;
@@ -30,6 +32,7 @@ export class SourceError extends Error {
   ) {
     super(`${source}: ${message}`);
     this.name = "SourceError";
+    this.detail = message;
     this.status = details.status;
     this.id = details.id;
     this.remoteCode = details.remoteCode;

@@ -1,5 +1,6 @@
 // A small HTTP(S) client for the source clients: whole-request time-out, a body-size cap,
-// Basic or Digest (RFC 7616, MD5/SHA-256, qop=auth) authentication, and typed errors.
+// Basic or Digest (RFC 7616, MD5/SHA-256, qop=auth) authentication, typed errors, and one retry
+// when a kept-alive connection is reset before any answer.
 import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
@@ -45,8 +46,37 @@ function parseUrl(source: string, url: string): URL {
 }
 
 /** The URL without its query (which may carry a token): what errors may show. */
-export function safeUrl(url: URL): string {
+export function safeUrl(url: URL | string): string {
+  if (typeof url === "string") {
+    try {
+      url = new URL(url);
+    } catch {
+      return "(invalid URL)";
+    }
+  }
   return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+/** The first characters of a body, on one line, for error messages. */
+export function excerpt(text: string, max = 80): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+/** Errors of a connection reset before any byte of the answer: the request may be sent again once. */
+const resetBeforeAnswer = new WeakSet<SourceError>();
+
+/**
+ * One exchange; a kept-alive connection that the server closed just as we reused it (ECONNRESET
+ * before any answer) is retried once on a fresh connection.
+ */
+async function exchange(req: HttpRequest, u: URL, headers: Record<string, string>): Promise<HttpResponse> {
+  try {
+    return await once(req, u, headers);
+  } catch (err) {
+    if (err instanceof SourceError && resetBeforeAnswer.has(err)) return once(req, u, headers);
+    throw err;
+  }
 }
 
 function once(req: HttpRequest, u: URL, headers: Record<string, string>): Promise<HttpResponse> {
@@ -83,7 +113,15 @@ function once(req: HttpRequest, u: URL, headers: Record<string, string>): Promis
       },
     );
     const timer = setTimeout(() => finish(new SourceError(req.source, "timeout", `no answer from ${safeUrl(u)} within ${req.timeoutMs} ms`)), req.timeoutMs);
-    r.on("error", (e: NodeJS.ErrnoException) => finish(new SourceError(req.source, "unreachable", `${safeUrl(u)}: ${e.code ?? e.message}`)));
+    let answered = false;
+    r.on("response", () => {
+      answered = true;
+    });
+    r.on("error", (e: NodeJS.ErrnoException) => {
+      const err = new SourceError(req.source, "unreachable", `${safeUrl(u)}: ${e.code ?? e.message}`);
+      if (!answered && e.code === "ECONNRESET" && r.reusedSocket) resetBeforeAnswer.add(err);
+      finish(err);
+    });
     if (req.body !== undefined) r.write(req.body);
     r.end();
   });
@@ -127,16 +165,16 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   const headers: Record<string, string> = { "User-Agent": "node-red-contrib-elfe", ...req.headers };
   const auth = req.auth && req.auth.user !== "" ? req.auth : undefined;
   if (auth?.scheme === "basic") headers.Authorization = basic(auth);
-  const first = await once(req, u, headers);
+  const first = await exchange(req, u, headers);
   if (first.status !== 401 || !auth || auth.scheme === "basic") return first;
   const raw = first.headers["www-authenticate"];
   const challenges = (Array.isArray(raw) ? raw : raw ? [raw] : []).map(parseChallenge);
   const digest = challenges.find((c) => c.scheme === "digest");
   if (digest) {
     const uri = `${u.pathname}${u.search}`;
-    return once(req, u, { ...headers, Authorization: digestAuthorization(auth, req.method ?? "GET", uri, digest.params) });
+    return exchange(req, u, { ...headers, Authorization: digestAuthorization(auth, req.method ?? "GET", uri, digest.params) });
   }
-  if (auth.scheme !== "digest" && challenges.some((c) => c.scheme === "basic")) return once(req, u, { ...headers, Authorization: basic(auth) });
+  if (auth.scheme !== "digest" && challenges.some((c) => c.scheme === "basic")) return exchange(req, u, { ...headers, Authorization: basic(auth) });
   return first;
 }
 

@@ -2,7 +2,11 @@
 // {"BatteryFlag": n, "ACLineStatus": m} (Windows SYSTEM_POWER_STATUS), sometimes with
 // "BatteryLifePercent". Flask sends it as text/html: the body is parsed whatever its type.
 import type { BatteryBand, BatteryReading } from "../../types";
-import { excerpt, httpRequest, safeUrl, SourceError } from "../fetch-http";
+import { SourceError } from "../errors";
+import { excerpt, httpRequest, safeUrl } from "../http";
+
+/** Names the battery service in errors when no laptop is named. */
+const SOURCE = "battery";
 
 export interface BatteryStatus {
   flag: number;
@@ -11,27 +15,28 @@ export interface BatteryStatus {
   lifePercent?: number;
 }
 
-const BYTE = (v: unknown, field: string): number => {
+const BYTE = (source: string, v: unknown, field: string): number => {
   const n = typeof v === "number" ? v : typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < 0 || n > 255) throw new SourceError(`${field} is ${JSON.stringify(v)}, not a byte`, "parse");
+  if (!Number.isInteger(n) || n < 0 || n > 255) throw new SourceError(source, "parse", `${field} is ${JSON.stringify(v)}, not a byte`);
   return n;
 };
 
-export function parseBatteryStatus(text: string): BatteryStatus {
+/** `source` names the laptop (or the service) in errors. */
+export function parseBatteryStatus(text: string, source = SOURCE): BatteryStatus {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new SourceError(`the battery service did not answer JSON: ${excerpt(text) || "(empty body)"}`, "parse");
+    throw new SourceError(source, "parse", `the battery service did not answer JSON: ${excerpt(text) || "(empty body)"}`);
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new SourceError(`the battery service answered ${excerpt(text)}, not an object`, "parse");
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new SourceError(source, "parse", `the battery service answered ${excerpt(text)}, not an object`);
   const o = body as Record<string, unknown>;
-  if (o.BatteryFlag === undefined) throw new SourceError(`the battery service's answer has no BatteryFlag: ${excerpt(text)}`, "parse");
-  const status: BatteryStatus = { flag: BYTE(o.BatteryFlag, "BatteryFlag"), ac: o.ACLineStatus === undefined ? 255 : BYTE(o.ACLineStatus, "ACLineStatus") };
+  if (o.BatteryFlag === undefined) throw new SourceError(source, "parse", `the battery service's answer has no BatteryFlag: ${excerpt(text)}`);
+  const status: BatteryStatus = { flag: BYTE(source, o.BatteryFlag, "BatteryFlag"), ac: o.ACLineStatus === undefined ? 255 : BYTE(source, o.ACLineStatus, "ACLineStatus") };
   if (o.BatteryLifePercent !== undefined && o.BatteryLifePercent !== null) {
-    const p = BYTE(o.BatteryLifePercent, "BatteryLifePercent");
+    const p = BYTE(source, o.BatteryLifePercent, "BatteryLifePercent");
     if (p <= 100) status.lifePercent = p;
-    else if (p !== 255) throw new SourceError(`BatteryLifePercent is ${p}, neither 0–100 nor 255 (unknown)`, "parse");
+    else if (p !== 255) throw new SourceError(source, "parse", `BatteryLifePercent is ${p}, neither 0–100 nor 255 (unknown)`);
   }
   return status;
 }
@@ -89,10 +94,11 @@ export function parseLaptopTable(text: string): Laptop[] {
   return out;
 }
 
-export async function readBattery(url: string, timeoutMs = 3000): Promise<BatteryStatus> {
-  const answer = await httpRequest({ url, timeoutMs });
-  if (answer.status !== 200) throw new SourceError(`HTTP ${answer.status} from ${safeUrl(url)}`, "http");
-  return parseBatteryStatus(answer.text);
+/** `source` names the laptop in errors ("pc01: no answer from …"). */
+export async function readBattery(url: string, timeoutMs = 3000, source = SOURCE): Promise<BatteryStatus> {
+  const answer = await httpRequest({ source, url, timeoutMs });
+  if (answer.status !== 200) throw new SourceError(source, "http", `HTTP ${answer.status} from ${safeUrl(url)}`, { status: answer.status });
+  return parseBatteryStatus(answer.body, source);
 }
 
 /**
@@ -105,11 +111,12 @@ export async function pollBatteries(laptops: Laptop[], options: { timeoutMs?: nu
   return Promise.all(
     laptops.map(async (l): Promise<BatteryReading> => {
       try {
-        return batteryReading(l.deviceId, await readBattery(l.url, options.timeoutMs), now().toISOString());
+        return batteryReading(l.deviceId, await readBattery(l.url, options.timeoutMs, l.deviceId), now().toISOString());
       } catch (err) {
-        const e = err instanceof SourceError ? err : new SourceError(String((err as Error)?.message ?? err), "protocol");
-        const answered = e.kind === "parse" || e.kind === "http";
-        return { deviceId: l.deviceId, ts: now().toISOString(), online: answered, error: `${l.deviceId}: ${e.message}` };
+        // A SourceError already starts with the laptop's id (its source).
+        const answered = err instanceof SourceError && (err.code === "parse" || err.code === "http");
+        const error = err instanceof SourceError ? err.message : `${l.deviceId}: ${err instanceof Error ? err.message : String(err)}`;
+        return { deviceId: l.deviceId, ts: now().toISOString(), online: answered, error };
       }
     }),
   );

@@ -1,16 +1,15 @@
 // Jeedom's API (core/api/jeeApi.php): the simple URL API (`type=cmd&id=N`, plain-text value)
 // and JSON-RPC 2.0 (`cmd::execCmd`, `cmd::byId`). Jeedom answers errors with HTTP 200 and a
 // French sentence (simple API) or an `error` object (JSON-RPC): both become JeedomErrors.
-import { excerpt, httpRequest, safeUrl, SourceError } from "../fetch-http";
+import { SourceError, type SourceErrorCode } from "../errors";
+import { excerpt, httpRequest, safeUrl, type HttpRequest, type HttpResponse } from "../http";
 
+const SOURCE = "jeedom";
+
+/** A Jeedom failure; `remoteCode` is the JSON-RPC error code when the server gave one (-32001 bad key, -32701/-32702 unknown command …). */
 export class JeedomError extends SourceError {
-  constructor(
-    message: string,
-    kind: SourceError["kind"],
-    /** JSON-RPC error code when the server gave one (-32001 bad key, -32701/-32702 unknown command …). */
-    readonly code?: number,
-  ) {
-    super(message, kind);
+  constructor(code: SourceErrorCode, message: string, details: { status?: number; remoteCode?: number } = {}) {
+    super(SOURCE, code, message, details);
     this.name = "JeedomError";
   }
 }
@@ -66,13 +65,13 @@ export class JeedomClient {
       const result = await this.rpc("cmd::execCmd", { id });
       if (typeof result === "object" && result !== null && !Array.isArray(result) && "value" in result) {
         const v = (result as { value: unknown }).value;
-        if (v === null || v === undefined) throw new JeedomError(`Jeedom command ${id} has no value (is it an action command?)`, "protocol");
+        if (v === null || v === undefined) throw new JeedomError("remote", `command ${id} has no value (is it an action command?)`);
         return String(v);
       }
-      throw new JeedomError(`Jeedom command ${id}: unexpected answer ${excerpt(JSON.stringify(result))}`, "protocol");
+      throw new JeedomError("parse", `command ${id}: unexpected answer ${excerpt(JSON.stringify(result))}`);
     }
     const text = await this.simple(id);
-    if (text.trim() === "") throw new JeedomError(`Jeedom command ${id} answered nothing (is it an action command?)`, "protocol");
+    if (text.trim() === "") throw new JeedomError("remote", `command ${id} answered nothing (is it an action command?)`);
     return text.trim();
   }
 
@@ -81,7 +80,7 @@ export class JeedomClient {
     const text = await this.readInfo(id);
     const n = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text) : NaN;
     if (!Number.isFinite(n)) {
-      throw new JeedomError(ERROR_TEXT.test(text) ? `Jeedom refused command ${id}: ${excerpt(text)}` : `Jeedom command ${id} gave ${JSON.stringify(excerpt(text, 40))}, not a number`, "parse");
+      throw ERROR_TEXT.test(text) ? new JeedomError("remote", `refused command ${id}: ${excerpt(text)}`) : new JeedomError("parse", `command ${id} gave ${JSON.stringify(excerpt(text, 40))}, not a number`);
     }
     return n;
   }
@@ -93,13 +92,13 @@ export class JeedomClient {
       return;
     }
     const text = (await this.simple(id)).trim();
-    if (text && ERROR_TEXT.test(text)) throw new JeedomError(`Jeedom refused command ${id}: ${excerpt(text)}`, "protocol");
+    if (text && ERROR_TEXT.test(text)) throw new JeedomError("remote", `refused command ${id}: ${excerpt(text)}`);
   }
 
   /** A command's description (JSON-RPC only). */
   async byId(id: number): Promise<JeedomCommand> {
     const r = await this.rpc("cmd::byId", { id });
-    if (typeof r !== "object" || r === null || Array.isArray(r)) throw new JeedomError(`Jeedom cmd::byId ${id}: unexpected answer`, "protocol");
+    if (typeof r !== "object" || r === null || Array.isArray(r)) throw new JeedomError("parse", `cmd::byId ${id}: unexpected answer`);
     const o = r as Record<string, unknown>;
     const s = (k: string) => (o[k] === undefined || o[k] === null ? "" : String(o[k]));
     return { id: s("id"), name: s("name"), type: s("type"), subType: s("subType"), eqLogicId: s("eqLogic_id"), unit: s("unite"), value: o.currentValue === undefined ? undefined : s("currentValue") };
@@ -108,7 +107,7 @@ export class JeedomClient {
   private async simple(id: number): Promise<string> {
     const url = `${this.endpoint}?apikey=${encodeURIComponent(this.apiKey)}&type=cmd&id=${encodeURIComponent(String(id))}`;
     const answer = await this.exchange({ url, method: "GET", timeoutMs: this.timeoutMs });
-    return answer.text;
+    return answer.body;
   }
 
   private async rpc(method: string, params: Record<string, unknown>): Promise<unknown> {
@@ -122,30 +121,34 @@ export class JeedomClient {
     });
     let body: unknown;
     try {
-      body = JSON.parse(answer.text);
+      body = JSON.parse(answer.body);
     } catch {
-      throw new JeedomError(`Jeedom ${method}: the answer is not JSON: ${excerpt(answer.text) || "(empty body)"}`, "parse");
+      throw new JeedomError("parse", `${method}: the answer is not JSON: ${excerpt(answer.body) || "(empty body)"}`);
     }
     const o = (typeof body === "object" && body !== null ? body : {}) as { error?: { code?: unknown; message?: unknown }; result?: unknown };
     if (o.error) {
       const code = Number(o.error.code);
-      throw new JeedomError(`Jeedom ${method}: ${String(o.error.message ?? "error")} (code ${code})`, "protocol", Number.isFinite(code) ? code : undefined);
+      // -32001: the API key is refused.
+      throw new JeedomError(code === -32001 ? "auth" : "remote", `${method}: ${String(o.error.message ?? "error")} (code ${code})`, { remoteCode: Number.isFinite(code) ? code : undefined });
     }
-    if (!("result" in o)) throw new JeedomError(`Jeedom ${method}: the answer has neither result nor error: ${excerpt(answer.text)}`, "protocol");
+    if (!("result" in o)) throw new JeedomError("parse", `${method}: the answer has neither result nor error: ${excerpt(answer.body)}`);
     return o.result;
   }
 
-  private async exchange(req: Parameters<typeof httpRequest>[0]) {
-    let answer;
+  private async exchange(req: Omit<HttpRequest, "source">): Promise<HttpResponse> {
+    let answer: HttpResponse;
     try {
-      answer = await httpRequest(req);
+      answer = await httpRequest({ ...req, source: SOURCE });
     } catch (err) {
-      const e = err as SourceError;
-      throw new JeedomError(`Jeedom: ${e.message}`, e.kind);
+      if (!(err instanceof SourceError)) throw err;
+      throw new JeedomError(err.code, err.detail, { status: err.status });
     }
-    if (answer.status === 404) throw new JeedomError(`Jeedom ${safeUrl(this.endpoint)}: HTTP 404 (address wrong, or this IP banned after failed API keys)`, "http");
-    if (answer.status !== 200) throw new JeedomError(`Jeedom ${safeUrl(this.endpoint)}: HTTP ${answer.status}: ${excerpt(answer.text)}`, "http");
-    if (/^\s*<(!doctype|html)/i.test(answer.text)) throw new JeedomError(`Jeedom ${safeUrl(this.endpoint)} answered an HTML page: ${excerpt(answer.text.replace(/<[^>]*>/g, " "))}`, "parse");
+    const where = safeUrl(this.endpoint);
+    const status = answer.status;
+    if (status === 404) throw new JeedomError("http", `${where}: HTTP 404 (address wrong, or this IP banned after failed API keys)`, { status });
+    if (status === 401 || status === 403) throw new JeedomError("auth", `${where}: HTTP ${status}: ${excerpt(answer.body)}`, { status });
+    if (status !== 200) throw new JeedomError("http", `${where}: HTTP ${status}: ${excerpt(answer.body)}`, { status });
+    if (/^\s*<(!doctype|html)/i.test(answer.body)) throw new JeedomError("parse", `${where} answered an HTML page: ${excerpt(answer.body.replace(/<[^>]*>/g, " "))}`);
     return answer;
   }
 }

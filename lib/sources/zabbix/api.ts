@@ -47,13 +47,13 @@ function str(row: Record<string, JsonValue>, field: string, method: string): str
   const v = row[field];
   if (typeof v === "string") return v;
   if (typeof v === "number") return String(v);
-  throw new ZabbixTransportError(`Zabbix ${method}: field ${field} missing or not a string in ${JSON.stringify(row).slice(0, 120)}`, "protocol");
+  throw new ZabbixTransportError("parse", `${method}: field ${field} missing or not a string in ${JSON.stringify(row).slice(0, 120)}`);
 }
 
 function rowsOf(result: JsonValue, method: string): Record<string, JsonValue>[] {
-  if (!Array.isArray(result)) throw new ZabbixTransportError(`Zabbix ${method}: expected an array, got ${typeof result}`, "protocol");
+  if (!Array.isArray(result)) throw new ZabbixTransportError("parse", `${method}: expected an array, got ${typeof result}`);
   for (const r of result) {
-    if (typeof r !== "object" || r === null || Array.isArray(r)) throw new ZabbixTransportError(`Zabbix ${method}: a row is not an object`, "protocol");
+    if (typeof r !== "object" || r === null || Array.isArray(r)) throw new ZabbixTransportError("parse", `${method}: a row is not an object`);
   }
   return result as Record<string, JsonValue>[];
 }
@@ -173,7 +173,7 @@ export async function forEachHistoryPage(
     let last = -Infinity;
     for (const r of rows) {
       const clock = num(r.clock);
-      if (!Number.isInteger(clock)) throw new ZabbixTransportError(`Zabbix history.get: clock ${JSON.stringify(r.clock)} is not a Unix time`, "protocol");
+      if (!Number.isInteger(clock)) throw new ZabbixTransportError("parse", `history.get: clock ${JSON.stringify(r.clock)} is not a Unix time`);
       const p: HistoryPoint = { itemid: String(r.itemid), clock, ns: Number.isFinite(num(r.ns)) ? num(r.ns) : 0, value: num(r.value) };
       if (clock === from && seenAtFrom.has(`${p.itemid}/${p.ns}/${String(r.value)}`)) continue;
       if (clock > last) last = clock;
@@ -182,7 +182,7 @@ export async function forEachHistoryPage(
     onPage(points);
     if (rows.length < limit) return;
     if (last <= from) {
-      throw new ZabbixTransportError(`Zabbix history.get: more than ${limit} values at one second (${from}); raise the page size`, "protocol");
+      throw new ZabbixTransportError("config", `history.get: more than ${limit} values at one second (${from}); raise the page size`);
     }
     seenAtFrom = new Set(rows.filter((r) => num(r.clock) === last).map((r) => `${String(r.itemid)}/${Number.isFinite(num(r.ns)) ? num(r.ns) : 0}/${String(r.value)}`));
     from = last;
@@ -214,7 +214,7 @@ export async function forEachTrendPage(
     let last = -Infinity;
     for (const r of rows) {
       const clock = num(r.clock);
-      if (!Number.isInteger(clock)) throw new ZabbixTransportError(`Zabbix trend.get: clock ${JSON.stringify(r.clock)} is not a Unix time`, "protocol");
+      if (!Number.isInteger(clock)) throw new ZabbixTransportError("parse", `trend.get: clock ${JSON.stringify(r.clock)} is not a Unix time`);
       const key = `${String(r.itemid)}/${clock}`;
       if (seen.has(key)) continue;
       if (clock > last) last = clock;
@@ -222,7 +222,7 @@ export async function forEachTrendPage(
     }
     onPage(points);
     if (rows.length < limit) return;
-    if (last <= from) throw new ZabbixTransportError(`Zabbix trend.get: more than ${limit} rows at one hour; raise the page size`, "protocol");
+    if (last <= from) throw new ZabbixTransportError("config", `trend.get: more than ${limit} rows at one hour; raise the page size`);
     seen = new Set(points.filter((p) => p.clock === last).map((p) => `${p.itemid}/${p.clock}`));
     from = last;
   }
@@ -281,7 +281,7 @@ export async function pushHistory(client: ZabbixClient, values: PushValue[]): Pr
   const result = await client.call("history.push", params);
   const data = typeof result === "object" && result !== null && !Array.isArray(result) && Array.isArray(result.data) ? result.data : undefined;
   if (!data || data.length !== values.length) {
-    throw new ZabbixTransportError(`Zabbix history.push: expected ${values.length} results, got ${JSON.stringify(result).slice(0, 120)}`, "protocol");
+    throw new ZabbixTransportError("parse", `history.push: expected ${values.length} results, got ${JSON.stringify(result).slice(0, 120)}`);
   }
   const failures: PushResult["failures"] = [];
   data.forEach((d, index) => {

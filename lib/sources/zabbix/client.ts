@@ -2,25 +2,32 @@
 // authentication per version (6.0: body field `auth`; 6.4+: `Authorization: Bearer`; after 7.0
 // the body field is refused), user.login when no API token is given, and one re-login when the
 // session has expired. Every failure is a typed error.
-import { excerpt, httpRequest, safeUrl, SourceError } from "../fetch-http";
+import { SourceError, type SourceErrorCode } from "../errors";
+import { excerpt, httpRequest, safeUrl, type HttpResponse } from "../http";
+
+/** Names the Zabbix API and trapper in errors. */
+export const ZABBIX_SOURCE = "zabbix";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** A JSON-RPC `error` object returned by the server. */
-export class ZabbixApiError extends Error {
+const AUTH_TEXT = /not authori[sz]ed|session terminated|re-login|api token expired/i;
+
+/** A JSON-RPC `error` object returned by the server: code "auth" for refused credentials, else "remote"; the JSON-RPC code is `remoteCode`. */
+export class ZabbixApiError extends SourceError {
+  declare readonly remoteCode: number;
   constructor(
     readonly method: string,
-    readonly code: number,
+    remoteCode: number,
     readonly apiMessage: string,
     readonly data: string | undefined,
   ) {
-    super(`Zabbix ${method}: ${apiMessage}${data ? ` ${data}` : ""} (code ${code})`);
+    super(ZABBIX_SOURCE, AUTH_TEXT.test(data ?? apiMessage) ? "auth" : "remote", `${method}: ${apiMessage}${data ? ` ${data}` : ""} (code ${remoteCode})`, { remoteCode });
     this.name = "ZabbixApiError";
   }
 
   /** Missing, wrong or expired credentials (6.0 and 7.x say it with -32602 or -32500). */
   get isAuthError(): boolean {
-    return /not authori[sz]ed|session terminated|re-login|api token expired/i.test(this.data ?? this.apiMessage);
+    return AUTH_TEXT.test(this.data ?? this.apiMessage);
   }
 
   get isSessionExpired(): boolean {
@@ -30,15 +37,14 @@ export class ZabbixApiError extends Error {
 
 /** The HTTP exchange itself failed: time-out, refused connection, HTTP status, body not JSON-RPC. */
 export class ZabbixTransportError extends SourceError {
-  constructor(
-    message: string,
-    kind: SourceError["kind"],
-    readonly status?: number,
-  ) {
-    super(message, kind);
+  constructor(code: SourceErrorCode, message: string, status?: number) {
+    super(ZABBIX_SOURCE, code, message, { status });
     this.name = "ZabbixTransportError";
   }
 }
+
+/** Zabbix answers (history.get over many items) can be large: a higher cap than the default. */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 export interface ZabbixCredentials {
   /** API token or an existing session id. */
@@ -61,7 +67,7 @@ export interface ZabbixVersion {
 
 export function parseVersion(text: string): ZabbixVersion {
   const m = /^(\d+)\.(\d+)/.exec(text);
-  if (!m) throw new ZabbixTransportError(`apiinfo.version answered ${JSON.stringify(text)}, not a version`, "protocol");
+  if (!m) throw new ZabbixTransportError("parse", `apiinfo.version answered ${JSON.stringify(text)}, not a version`);
   return { text, major: Number(m[1]), minor: Number(m[2]) };
 }
 
@@ -98,7 +104,7 @@ export class ZabbixClient {
   async version(): Promise<ZabbixVersion> {
     if (!this.versionInfo) {
       const text = await this.rpc("apiinfo.version", {}, undefined, undefined);
-      if (typeof text !== "string") throw new ZabbixTransportError(`apiinfo.version answered ${excerpt(JSON.stringify(text))}, not a version`, "protocol");
+      if (typeof text !== "string") throw new ZabbixTransportError("parse", `apiinfo.version answered ${excerpt(JSON.stringify(text))}, not a version`);
       this.versionInfo = parseVersion(text);
     }
     return this.versionInfo;
@@ -135,7 +141,7 @@ export class ZabbixClient {
   private async authValue(): Promise<string> {
     if (this.creds.token) return this.creds.token;
     if (this.session) return this.session;
-    if (!this.creds.username) throw new ZabbixTransportError("Zabbix: no API token and no user name configured", "protocol");
+    if (!this.creds.username) throw new ZabbixTransportError("config", "no API token and no user name configured");
     if (!this.loggingIn) {
       this.loggingIn = this.login().finally(() => {
         this.loggingIn = undefined;
@@ -150,7 +156,7 @@ export class ZabbixClient {
     const nameField = v.major > 5 || (v.major === 5 && v.minor >= 4) ? "username" : "user";
     const params: Record<string, JsonValue> = { [nameField]: this.creds.username ?? "", password: this.creds.password ?? "" };
     const result = await this.rpc("user.login", params, undefined, undefined);
-    if (typeof result !== "string" || result === "") throw new ZabbixTransportError("Zabbix user.login did not return a session id", "protocol");
+    if (typeof result !== "string" || result === "") throw new ZabbixTransportError("parse", "user.login did not return a session id");
     this.session = result;
     return result;
   }
@@ -163,32 +169,34 @@ export class ZabbixClient {
       if (style === "bearer") headers.Authorization = `Bearer ${auth}`;
       else body.auth = auth;
     }
-    let answer;
+    let answer: HttpResponse;
     try {
-      answer = await httpRequest({ url: this.url, method: "POST", headers, body: JSON.stringify(body), timeoutMs: this.timeoutMs });
+      answer = await httpRequest({ source: ZABBIX_SOURCE, url: this.url, method: "POST", headers, body: JSON.stringify(body), timeoutMs: this.timeoutMs, maxBytes: MAX_ANSWER_BYTES });
     } catch (err) {
-      const e = err as SourceError;
-      throw new ZabbixTransportError(`Zabbix ${method}: ${e.message}`, e.kind);
+      if (!(err instanceof SourceError)) throw err;
+      throw new ZabbixTransportError(err.code, `${method}: ${err.detail}`, err.status);
     }
     const where = safeUrl(this.url);
+    const text = answer.body;
     if (answer.status !== 200) {
-      throw new ZabbixTransportError(`Zabbix ${method}: HTTP ${answer.status} from ${where}${answer.text ? `: ${excerpt(answer.text)}` : ""}`, "http", answer.status);
+      const code = answer.status === 401 || answer.status === 403 ? "auth" : "http";
+      throw new ZabbixTransportError(code, `${method}: HTTP ${answer.status} from ${where}${text ? `: ${excerpt(text)}` : ""}`, answer.status);
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(answer.text);
+      parsed = JSON.parse(text);
     } catch {
-      throw new ZabbixTransportError(`Zabbix ${method}: the answer of ${where} is not JSON (${answer.contentType || "no content type"}): ${excerpt(answer.text) || "(empty body)"}`, "parse", answer.status);
+      throw new ZabbixTransportError("parse", `${method}: the answer of ${where} is not JSON (${answer.headers["content-type"] || "no content type"}): ${excerpt(text) || "(empty body)"}`, answer.status);
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new ZabbixTransportError(`Zabbix ${method}: the answer of ${where} is not a JSON-RPC object: ${excerpt(answer.text)}`, "protocol");
+      throw new ZabbixTransportError("parse", `${method}: the answer of ${where} is not a JSON-RPC object: ${excerpt(text)}`);
     }
     const reply = parsed as { error?: unknown; result?: JsonValue };
     if (reply.error !== undefined) {
       const e = (typeof reply.error === "object" && reply.error !== null ? reply.error : {}) as { code?: unknown; message?: unknown; data?: unknown };
       throw new ZabbixApiError(method, typeof e.code === "number" ? e.code : Number(e.code) || 0, typeof e.message === "string" ? e.message : "error", e.data === undefined ? undefined : String(e.data));
     }
-    if (!("result" in reply)) throw new ZabbixTransportError(`Zabbix ${method}: the answer has neither result nor error: ${excerpt(answer.text)}`, "protocol");
+    if (!("result" in reply)) throw new ZabbixTransportError("parse", `${method}: the answer has neither result nor error: ${excerpt(text)}`);
     return reply.result as JsonValue;
   }
 }

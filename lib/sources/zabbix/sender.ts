@@ -2,7 +2,8 @@
 // header ("ZBXD", flags 0x01, data length uint32 LE, reserved uint32) then UTF-8 JSON; the server
 // answers with the same framing and closes.
 import { Socket } from "node:net";
-import { SourceError } from "../fetch-http";
+import { SourceError } from "../errors";
+import { ZABBIX_SOURCE } from "./client";
 import { withUniqueTimes, type PushResult, type PushValue } from "./api";
 
 export const HEADER_LENGTH = 13;
@@ -21,23 +22,23 @@ export function encodeFrame(payload: unknown): Buffer {
 /** Length of a complete frame at the start of `buf`, 0 when more bytes are needed; throws on a bad header. */
 export function frameLength(buf: Buffer): number {
   if (buf.length < HEADER_LENGTH) return 0;
-  if (buf.toString("ascii", 0, 4) !== "ZBXD") throw new SourceError(`Zabbix trapper: answer does not start with ZBXD (${buf.subarray(0, 8).toString("hex")})`, "protocol");
+  if (buf.toString("ascii", 0, 4) !== "ZBXD") throw new SourceError(ZABBIX_SOURCE, "parse", `trapper: answer does not start with ZBXD (${buf.subarray(0, 8).toString("hex")})`);
   const flags = buf[4];
-  if (flags & 0x02) throw new SourceError("Zabbix trapper: compressed answers are not supported", "protocol");
-  if (flags & 0x04) throw new SourceError("Zabbix trapper: large packets are not supported", "protocol");
+  if (flags & 0x02) throw new SourceError(ZABBIX_SOURCE, "parse", "trapper: compressed answers are not supported");
+  if (flags & 0x04) throw new SourceError(ZABBIX_SOURCE, "parse", "trapper: large packets are not supported");
   const len = buf.readUInt32LE(5);
-  if (len > MAX_PACKET) throw new SourceError(`Zabbix trapper: announced length ${len} is too large`, "protocol");
+  if (len > MAX_PACKET) throw new SourceError(ZABBIX_SOURCE, "parse", `trapper: announced length ${len} is too large`);
   return buf.length >= HEADER_LENGTH + len ? HEADER_LENGTH + len : 0;
 }
 
 export function decodeFrame(buf: Buffer): unknown {
   const n = frameLength(buf);
-  if (n === 0) throw new SourceError(`Zabbix trapper: truncated answer (${buf.length} bytes)`, "protocol");
+  if (n === 0) throw new SourceError(ZABBIX_SOURCE, "parse", `trapper: truncated answer (${buf.length} bytes)`);
   const text = buf.toString("utf8", HEADER_LENGTH, n);
   try {
     return JSON.parse(text);
   } catch {
-    throw new SourceError(`Zabbix trapper: the answer is not JSON: ${text.slice(0, 80)}`, "parse");
+    throw new SourceError(ZABBIX_SOURCE, "parse", `trapper: the answer is not JSON: ${text.slice(0, 80)}`);
   }
 }
 
@@ -77,8 +78,8 @@ export function trapperExchange(options: TrapperOptions, payload: unknown): Prom
       if (err) reject(err);
       else resolve(value);
     };
-    const timer = setTimeout(() => finish(new SourceError(`Zabbix trapper ${where}: no answer within ${timeoutMs} ms`, "timeout")), timeoutMs);
-    socket.on("error", (err: NodeJS.ErrnoException) => finish(new SourceError(`Zabbix trapper ${where}: ${err.code ?? err.message}`, "network")));
+    const timer = setTimeout(() => finish(new SourceError(ZABBIX_SOURCE, "timeout", `trapper ${where}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    socket.on("error", (err: NodeJS.ErrnoException) => finish(new SourceError(ZABBIX_SOURCE, "unreachable", `trapper ${where}: ${err.code ?? err.message}`)));
     socket.on("data", (data: Buffer) => {
       chunks = Buffer.concat([chunks, data]);
       try {
@@ -106,9 +107,9 @@ export async function sendValues(options: TrapperOptions, values: PushValue[], n
   const reply = await trapperExchange(options, { request: "sender data", data, clock: Math.floor(nowMs / 1000), ns: (nowMs % 1000) * 1_000_000 });
   const r = (typeof reply === "object" && reply !== null ? reply : {}) as { response?: unknown; info?: unknown };
   const info = typeof r.info === "string" ? r.info : "";
-  if (r.response !== "success") throw new SourceError(`Zabbix trapper refused the request: ${info || JSON.stringify(reply).slice(0, 120)}`, "protocol");
+  if (r.response !== "success") throw new SourceError(ZABBIX_SOURCE, "remote", `trapper refused the request: ${info || JSON.stringify(reply).slice(0, 120)}`);
   const counts = parseSenderInfo(info);
-  if (!counts) throw new SourceError(`Zabbix trapper: cannot read the counts in ${JSON.stringify(info)}`, "protocol");
+  if (!counts) throw new SourceError(ZABBIX_SOURCE, "parse", `trapper: cannot read the counts in ${JSON.stringify(info)}`);
   const failures = counts.failed > 0 ? [{ index: -1, error: `${counts.failed} of ${counts.total} values refused by the server (unknown host or key, not a trapper item, sender not allowed, or value of the wrong type)` }] : [];
   return { method: "trapper", processed: counts.processed, failed: counts.failed, total: counts.total, failures, info };
 }

@@ -39,7 +39,7 @@ describe("lib/sources/jeedom", function () {
 
       it("a wrong API key and an unknown command id are errors, per device, never numbers", async function () {
         const bad = new JeedomClient({ url: fake.url, apiKey: "wrong", api });
-        await assert.rejects(bad.readNumber(100), (e: unknown) => e instanceof JeedomError && /autoris/.test(e.message) && (api === "http" || e.code === -32001));
+        await assert.rejects(bad.readNumber(100), (e: unknown) => e instanceof JeedomError && /autoris/.test(e.message) && (api === "http" || (e.remoteCode === -32001 && e.code === "auth")));
         const client = new JeedomClient({ url: fake.url, apiKey: "K3yJeedom", api });
         await assert.rejects(client.readNumber(999), api === "http" ? /Aucune commande correspondant à l'ID : 999/ : /Cmd introuvable.*-32702/);
         const r = await readDevices(client, parseDeviceTable("ok: power=100\nghost: power=999, state=998"));
@@ -59,7 +59,7 @@ describe("lib/sources/jeedom", function () {
     fake.fault = "html";
     await assert.rejects(client.readNumber(101), /answered an HTML page.*mise à jour/);
     fake.fault = "slow";
-    await assert.rejects(client.readNumber(101), (e: unknown) => e instanceof JeedomError && e.kind === "timeout");
+    await assert.rejects(client.readNumber(101), (e: unknown) => e instanceof JeedomError && e.code === "timeout");
     fake.fault = undefined;
     const rpc = new JeedomClient({ url: fake.url, apiKey: "K3yJeedom", api: "jsonrpc" });
     fake.fault = "garbage-json";

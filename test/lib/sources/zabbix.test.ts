@@ -79,7 +79,8 @@ describe("lib/sources/zabbix", function () {
       const client = new ZabbixClient({ url: fake.url, token: "nope" });
       await assert.rejects(getItems(client, { host: "x" }), (err: unknown) => {
         assert.ok(err instanceof ZabbixApiError);
-        assert.equal(err.code, -32602);
+        assert.equal(err.remoteCode, -32602);
+        assert.equal(err.code, "auth");
         assert.equal(err.apiMessage, "Invalid params.");
         assert.match(err.data ?? "", /Not authori[sz]ed/);
         assert.ok(err.isAuthError);
@@ -106,7 +107,7 @@ describe("lib/sources/zabbix", function () {
     it("wrong password and expired token are application errors with the server's words", async function () {
       await serve("6.0.14");
       await assert.rejects(getItems(new ZabbixClient({ url: fake.url, username: "ems", password: "bad" }), { host: "x" }), /Incorrect user name or password.*-32500/);
-      await assert.rejects(getItems(new ZabbixClient({ url: fake.url, token: "old" }), { host: "x" }), (e: unknown) => e instanceof ZabbixApiError && e.code === -32500 && e.data === "API token expired.");
+      await assert.rejects(getItems(new ZabbixClient({ url: fake.url, token: "old" }), { host: "x" }), (e: unknown) => e instanceof ZabbixApiError && e.remoteCode === -32500 && e.code === "auth" && e.data === "API token expired.");
     });
 
     it("without token nor user it says so before calling", async function () {
@@ -120,11 +121,11 @@ describe("lib/sources/zabbix", function () {
       await serve("7.0.5");
       const client = () => new ZabbixClient({ url: fake.url, token: "tok7" });
       fake.fault = "html";
-      await assert.rejects(client().version(), (e: unknown) => e instanceof ZabbixTransportError && e.kind === "parse" && /not JSON \(text\/html\).*Maintenance/.test(e.message));
+      await assert.rejects(client().version(), (e: unknown) => e instanceof ZabbixTransportError && e.code === "parse" && /not JSON \(text\/html\).*Maintenance/.test(e.message));
       fake.fault = "http500";
       await assert.rejects(client().version(), (e: unknown) => e instanceof ZabbixTransportError && e.status === 500 && /HTTP 500/.test(e.message));
       fake.fault = "truncated";
-      await assert.rejects(client().version(), (e: unknown) => e instanceof ZabbixTransportError && e.kind === "parse");
+      await assert.rejects(client().version(), (e: unknown) => e instanceof ZabbixTransportError && e.code === "parse");
       fake.fault = "not-object";
       await assert.rejects(client().version(), /not a JSON-RPC object/);
     });
@@ -133,11 +134,11 @@ describe("lib/sources/zabbix", function () {
       await serve("7.0.5", { slowMs: 1500 });
       fake.fault = "slow";
       const t = Date.now();
-      await assert.rejects(new ZabbixClient({ url: fake.url, token: "tok7", timeoutMs: 200 }).version(), (e: unknown) => e instanceof ZabbixTransportError && e.kind === "timeout");
+      await assert.rejects(new ZabbixClient({ url: fake.url, token: "tok7", timeoutMs: 200 }).version(), (e: unknown) => e instanceof ZabbixTransportError && e.code === "timeout");
       assert.ok(Date.now() - t < 1200);
       const url = fake.url;
       await fake.stop();
-      await assert.rejects(new ZabbixClient({ url, token: "tok7", timeoutMs: 2000 }).version(), (e: unknown) => e instanceof ZabbixTransportError && e.kind === "network" && /ECONNREFUSED/.test(e.message));
+      await assert.rejects(new ZabbixClient({ url, token: "tok7", timeoutMs: 2000 }).version(), (e: unknown) => e instanceof ZabbixTransportError && e.code === "unreachable" && /ECONNREFUSED/.test(e.message));
     });
 
     it("the fake checks what it gets: no content type gives 412, unknown parameters are refused", async function () {
@@ -146,7 +147,7 @@ describe("lib/sources/zabbix", function () {
       assert.equal(res.status, 412);
       const client = new ZabbixClient({ url: fake.url, username: "ems", password: "secret" });
       await assert.rejects(client.call("item.get", { hostnames: ["x"] }), /unexpected parameter "hostnames"/);
-      await assert.rejects(client.call("history.push", [{ itemid: 2001, value: 1 }]), (e: unknown) => e instanceof ZabbixApiError && e.code === -32601);
+      await assert.rejects(client.call("history.push", [{ itemid: 2001, value: 1 }]), (e: unknown) => e instanceof ZabbixApiError && e.remoteCode === -32601 && e.code === "remote");
     });
   });
 

@@ -1,0 +1,76 @@
+import { strict as assert } from "node:assert";
+import { SourceError } from "../../../lib/sources/errors";
+import { excerpt, httpRequest, safeUrl } from "../../../lib/sources/http";
+import { fakeServer, sendJson, type FakeServer } from "../../support/fake-http";
+
+describe("lib/sources/http", function () {
+  let server: FakeServer | undefined;
+  afterEach(async () => server?.close());
+
+  /** A server that drops (closes without answering) the next `drops` requests, and notes each request's client port. */
+  async function dropping() {
+    const state = { drops: 0, ports: [] as number[] };
+    server = await fakeServer((req, res) => {
+      state.ports.push(res.socket?.remotePort ?? 0);
+      if (state.drops > 0) {
+        state.drops--;
+        res.socket?.destroy();
+        return;
+      }
+      sendJson(res, { n: state.ports.length });
+    });
+    return state;
+  }
+
+  it("sends again once, on a fresh connection, when a reused kept-alive connection is closed before any answer", async function () {
+    const state = await dropping();
+    const url = `${server!.url}/values?token=SECRET`;
+    const first = await httpRequest({ source: "test", url, timeoutMs: 2000 });
+    assert.equal(first.status, 200);
+    state.drops = 1;
+    const second = await httpRequest({ source: "test", url, method: "POST", body: "{}", timeoutMs: 2000 });
+    assert.deepEqual([second.status, JSON.parse(second.body)], [200, { n: 3 }]);
+    assert.equal(state.ports.length, 3);
+    assert.equal(state.ports[1], state.ports[0], "the dropped request went over the kept-alive connection");
+    assert.notEqual(state.ports[2], state.ports[1], "the second attempt opened a new connection");
+  });
+
+  it("retries only once, and never a request on a fresh connection", async function () {
+    const state = await dropping();
+    const url = `${server!.url}/values?token=SECRET`;
+    await httpRequest({ source: "test", url, timeoutMs: 2000 });
+    state.drops = 2;
+    const err = await httpRequest({ source: "test", url, timeoutMs: 2000 }).then(
+      () => assert.fail("did not reject"),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof SourceError);
+    assert.equal(err.code, "unreachable");
+    assert.match(err.message, /^test: http:\/\/127\.0\.0\.1:\d+\/values: ECONNRESET$/);
+    assert.equal(state.ports.length, 3, "the first request, then the dropped one and its single retry");
+
+    await server!.close();
+    const fresh = await dropping();
+    fresh.drops = 5;
+    await assert.rejects(httpRequest({ source: "test", url: `${server!.url}/x`, timeoutMs: 2000 }), (e: unknown) => e instanceof SourceError && e.code === "unreachable");
+    assert.equal(fresh.ports.length, 1, "a fresh connection closed without an answer is not retried");
+  });
+
+  it("a time-out is not retried", async function () {
+    const seen: number[] = [];
+    server = await fakeServer(() => {
+      seen.push(Date.now());
+    });
+    await assert.rejects(httpRequest({ source: "test", url: `${server.url}/slow`, timeoutMs: 200 }), (e: unknown) => e instanceof SourceError && e.code === "timeout" && /no answer from http:\/\/127\.0\.0\.1:\d+\/slow within 200 ms/.test(e.message));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(seen.length, 1);
+  });
+
+  it("excerpt flattens and cuts a body; safeUrl drops the query and survives a bad URL", function () {
+    assert.equal(excerpt("  <html>\n  <body>Maintenance</body>\n</html> "), "<html> <body>Maintenance</body> </html>");
+    assert.equal(excerpt("x".repeat(100), 10), `${"x".repeat(10)}…`);
+    assert.equal(safeUrl("http://h:8080/api_jsonrpc.php?apikey=SECRET"), "http://h:8080/api_jsonrpc.php");
+    assert.equal(safeUrl(new URL("https://h/p?token=SECRET")), "https://h/p");
+    assert.equal(safeUrl("not a url"), "(invalid URL)");
+  });
+});
