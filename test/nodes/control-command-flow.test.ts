@@ -110,8 +110,6 @@ async function startDoubles(url: string, prefix: string) {
 }
 type Doubles = Awaited<ReturnType<typeof startDoubles>>;
 
-const dispatchEvents = () => collect("elfe.cc.debug.events").map((m) => m.payload);
-
 /** Loads the example, waits for its MQTT connection, sends bindings and plan, checks orders and confirmation. */
 async function runExample(url: string, prefix: string, doubles: Doubles) {
   await helper.load(NODES, exampleOn(url, prefix));
