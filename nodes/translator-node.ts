@@ -3,7 +3,7 @@
 // from core `mqtt in` → output 2, Readings; output 3, confirmations, retries, failures, online/offline.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { asError, safeTimeout, type StatusFill } from "./node-helpers";
-import { Confirmations, type Due, type Translator, type TranslatorOptions } from "../lib/devices/translator";
+import { AddressBook, Confirmations, type Due, type Translator, type TranslatorOptions } from "../lib/devices/translator";
 import { validateDeviceCommand, type DeviceCommand, type MqttMessage } from "../lib/types";
 export interface TranslatorNodeDef extends NodeDef {
   base?: string;
@@ -33,12 +33,24 @@ function commandsOf(payload: unknown): DeviceCommand[] | undefined {
   return checked.map((c) => (c as { ok: true; value: DeviceCommand }).value);
 }
 
+/**
+ * elfe-dispatch names the plug in msg.plugId (a power finger is another plug than the appliance's
+ * own): the order then goes to that plug, under the id its readings come back with, so the
+ * translator confirms it and the dispatch recognises the readings. Without msg.plugId the
+ * node's device list (or the device id itself) gives the plug.
+ */
+function forPlug(commands: DeviceCommand[] | undefined, plugId: unknown, book: AddressBook): DeviceCommand[] | undefined {
+  if (!commands || typeof plugId !== "string" || plugId === "") return commands;
+  return commands.map((c) => ({ ...c, deviceId: book.deviceOf(plugId) }));
+}
+
 /** Registers a translator node type: every family shares this runtime and differs by its factory. */
 export function registerTranslatorNode(RED: NodeAPI, type: string, factory: (options: TranslatorOptions) => Translator): void {
   function TranslatorNode(this: Node, config: TranslatorNodeDef) {
     RED.nodes.createNode(this, config);
     const node = this;
     const translator = factory({ base: config.base?.trim(), devices: config.devices, replyTopic: config.replyTopic?.trim() });
+    const book = new AddressBook(config.devices);
     const confirmations = new Confirmations({ timeoutMs: positive(config.timeoutS, 10) * 1000, retries: positive(config.retries, 2), idleW: 5 });
     let timer: NodeJS.Timeout | undefined;
     let lastRoutineStatus = 0;
@@ -78,7 +90,7 @@ export function registerTranslatorNode(RED: NodeAPI, type: string, factory: (opt
 
     node.on("input", (msg: NodeMessageInFlow, send, done) => {
       try {
-        const commands = commandsOf(msg.payload);
+        const commands = forPlug(commandsOf(msg.payload), (msg as { plugId?: unknown }).plugId, book);
         if (commands) {
           const out: NodeMessage[] = [];
           for (const cmd of commands) {

@@ -74,6 +74,23 @@ describe("device translator nodes", function () {
     assert.deepEqual([e.payload.event, e.payload.deviceId, e.payload.attempts], ["confirmed", "washer", 1]);
   });
 
+  it("msg.plugId (set by elfe-dispatch) names the plug; the order is confirmed under the id its readings carry", async function () {
+    await helper.load(nodes, flow("elfe-tasmota"));
+    const n1 = helper.getNode("n1") as any;
+    let out = next("o1");
+    n1.receive({ payload: command("dryer", "on"), plugId: "C005" }); // a power finger: another plug than the appliance's own
+    assert.equal((await out).topic, "cmnd/C005/POWER");
+    let event = next("o3");
+    n1.receive({ topic: "stat/C005/POWER", payload: "ON" });
+    assert.deepEqual([(await event).payload.event, (await event).payload.deviceId], ["confirmed", "C005"]);
+    out = next("o1");
+    n1.receive({ payload: command("washing-machine", "on"), plugId: "A123" }); // a plug of the device list keeps its name
+    assert.equal((await out).topic, "cmnd/A123/POWER");
+    event = next("o3");
+    n1.receive({ topic: "stat/A123/POWER", payload: "ON" });
+    assert.deepEqual([(await event).payload.event, (await event).payload.deviceId], ["confirmed", "washer"]);
+  });
+
   it("telemetry in any mqtt in output form gives Readings with units", async function () {
     await helper.load(nodes, flow("elfe-tasmota"));
     const n1 = helper.getNode("n1") as any;

@@ -1,0 +1,233 @@
+// The control-command example, run as shipped on a real broker: bindings and the example's own
+// sample plan → elfe-dispatch → the family translators → core mqtt out → simulated devices
+// (test/support/device-doubles) → core mqtt in → translators → Readings back into the dispatch,
+// which confirms the start. Then the broker is restarted (an aedes of the test's own on a fixed
+// port): the full state re-sent after the reconnect reaches the devices, nothing crashes.
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { join } from "node:path";
+import territoryNode from "../../nodes/elfe-territory/elfe-territory";
+import dispatchNode from "../../nodes/elfe-dispatch/elfe-dispatch";
+import shellyGen1Node from "../../nodes/elfe-shelly-gen1/elfe-shelly-gen1";
+import shellyGen2Node from "../../nodes/elfe-shelly-gen2/elfe-shelly-gen2";
+import tasmotaNode from "../../nodes/elfe-tasmota/elfe-tasmota";
+import switchBotNode from "../../nodes/elfe-switchbot/elfe-switchbot";
+import socorelNode from "../../nodes/elfe-socorel/elfe-socorel";
+import { shellyGen1 } from "../../lib/devices/shelly-gen1";
+import { shellyGen2 } from "../../lib/devices/shelly-gen2";
+import { tasmota } from "../../lib/devices/tasmota";
+import { switchBot } from "../../lib/devices/switchbot";
+import { socorel } from "../../lib/devices/socorel";
+import type { Translator } from "../../lib/devices/translator";
+import { ShellyGen1Double, ShellyGen2Double, TasmotaDouble } from "../support/device-doubles";
+import { testBroker } from "../support/services";
+import helper from "./helper";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const inject = require("@node-red/nodes/core/common/20-inject.js");
+const fn = require("@node-red/nodes/core/function/10-function.js");
+const comment = require("@node-red/nodes/core/common/90-comment.js");
+const change = require("@node-red/nodes/core/function/15-change.js");
+const catchNode = require("@node-red/nodes/core/common/25-catch.js");
+const mqttNodes = require("@node-red/nodes/core/network/10-mqtt.js");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const example = JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", "control-command.json"), "utf8")) as any[];
+const NODES = [inject, fn, comment, change, catchNode, mqttNodes, territoryNode, dispatchNode, shellyGen1Node, shellyGen2Node, tasmotaNode, switchBotNode, socorelNode];
+const TRANSLATORS: Record<string, (o: { base?: string; replyTopic?: string }) => Translator> = {
+  "elfe-shelly-gen1": shellyGen1,
+  "elfe-shelly-gen2": shellyGen2,
+  "elfe-tasmota": tasmota,
+  "elfe-switchbot": switchBot,
+  "elfe-socorel": socorel,
+};
+
+/** Whether an MQTT subscription filter covers another (every topic the second matches, the first does). */
+function covers(filter: string, sub: string): boolean {
+  const f = filter.split("/");
+  const s = sub.split("/");
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === "#") return true;
+    if (i >= s.length) return false;
+    if (f[i] !== "+" && f[i] !== s[i]) return false;
+    if (f[i] === "+" && s[i] === "#") return false;
+  }
+  return f.length === s.length;
+}
+
+/** A base with the test's prefix in front ("" stays a bare prefix, without its slash). */
+const prefixed = (prefix: string, base: string) => (base ? `${prefix}${base}` : prefix.replace(/\/$/, ""));
+
+/**
+ * The example on the given broker, its topics under the test's prefix (a shared broker), its
+ * debug nodes swapped for helpers, its injects silent (the test sends their payloads), and a catch.
+ */
+function exampleOn(url: string, prefix: string): any[] {
+  const { hostname, port } = new URL(url);
+  const flow = example.map((n) => {
+    if (n.type === "debug") return { id: n.id, z: n.z, type: "helper" };
+    if (n.type === "inject") return { ...n, once: false };
+    if (n.type === "mqtt-broker") return { ...n, broker: hostname, port };
+    if (n.type === "mqtt in") return { ...n, topic: `${prefix}${n.topic}` };
+    if (TRANSLATORS[n.type]) return { ...n, base: prefixed(prefix, n.base ?? ""), ...(n.replyTopic ? { replyTopic: `${prefix}${n.replyTopic}` } : {}) };
+    return n;
+  });
+  const tab = example.find((n) => n.type === "tab").id;
+  return [...flow, { id: "t.catch", z: tab, type: "catch", scope: null, wires: [["t.caught"]] }, { id: "t.caught", z: tab, type: "helper" }];
+}
+
+const node = (id: string) => helper.getNode(id) as any;
+const collect = (id: string) => {
+  const got: any[] = [];
+  node(id).on("input", (m: any) => got.push(m));
+  return got;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+/** The example's bindings, and its sample plan made by its own function node's code. */
+function examplePayloads(): { bindings: unknown; plan: unknown } {
+  const devices = example.find((n) => n.id === "elfe.cc.devices");
+  const planFn = example.find((n) => n.id === "elfe.cc.planFn");
+  const plan = new Function("msg", planFn.func)({}) as { payload: unknown };
+  return { bindings: JSON.parse(devices.payload), plan: plan.payload };
+}
+
+/** The three doubles of the example's devices that the first slot switches on, on the broker. */
+async function startDoubles(url: string, prefix: string) {
+  return {
+    washer: await new ShellyGen1Double({ url, base: `${prefix}shellies`, id: "shellyplug-s-ABCDEF", loadW: 1850 }).start(),
+    tank: await new TasmotaDouble({ url, base: prefixed(prefix, ""), topic: "A123", loadW: 2000 }).start(),
+    heaters: await new ShellyGen2Double({ url, prefix: `${prefix}shellyplus1pm-D003`, loadW: 1500 }).start(),
+  };
+}
+type Doubles = Awaited<ReturnType<typeof startDoubles>>;
+
+/** Loads the example, waits for its MQTT connection, sends bindings and plan, checks orders and confirmation. */
+async function runExample(url: string, prefix: string, doubles: Doubles) {
+  await helper.load(NODES, exampleOn(url, prefix));
+  const events = collect("elfe.cc.debug.events");
+  const caught = collect("t.caught");
+  const confirmations = collect("elfe.cc.debug.confirmations");
+  await until("the broker connection", () => node("elfe.cc.broker").connected === true);
+  await sleep(300); // the mqtt in subscriptions are granted
+  const { bindings, plan } = examplePayloads();
+  node("elfe.cc.dispatch").receive({ topic: "devices", payload: bindings });
+  node("elfe.cc.dispatch").receive({ topic: "plan", payload: plan });
+
+  await until("the washing machine's start", () => doubles.washer.on);
+  await until("the hot-water tank on", () => doubles.tank.on);
+  await until("the heaters on", () => doubles.heaters.on);
+  assert.deepEqual(doubles.washer.received, [{ topic: `${prefix}shellies/shellyplug-s-ABCDEF/relay/0/command`, payload: "on" }]);
+  assert.deepEqual(doubles.tank.received, [{ topic: `${prefix}cmnd/A123/POWER`, payload: "ON" }]);
+  const rpc = doubles.heaters.received.map((r) => JSON.parse(r.payload));
+  assert.ok(rpc.some((c) => c.method === "Switch.Set" && c.params.on === true && c.src === `${prefix}elfe-controle/shellyplus1pm-D003`), JSON.stringify(rpc));
+
+  // The plug's readings come back through mqtt in → translator → "reading": the start is confirmed.
+  await until("the dispatch's confirmation", () => events.some((m) => m.payload.kind === "confirmed" && m.payload.deviceId === "wm-r004"));
+  const kinds = events.map((m) => m.payload.kind);
+  assert.ok(kinds.includes("plan-applied") && kinds.includes("start-sent"), kinds.join(","));
+  assert.ok(!kinds.includes("failed") && !kinds.includes("retry"), kinds.join(","));
+  await until("the translators' confirmations", () =>
+    ["shellyplug-s-ABCDEF", "A123", "shellyplus1pm-D003"].every((plug) => confirmations.some((m) => m.payload.event === "confirmed" && m.payload.deviceId === plug)),
+  );
+  assert.deepEqual(caught.map((m) => m.error?.message), []);
+  return { events, caught };
+}
+
+describe("control-command example on a real broker", function () {
+  this.timeout(60_000);
+  beforeEach(async () => helper.startServer());
+  afterEach(async function () {
+    await helper.unload();
+    await helper.stopServer();
+  });
+
+  it("wires every family output to its translator, every translator to mqtt out, and mqtt in covering its topics", function () {
+    const dispatch = example.find((n) => n.type === "elfe-dispatch");
+    const byId = new Map(example.map((n) => [n.id, n]));
+    for (const family of ["shelly-gen1", "shelly-gen2", "tasmota", "switchbot", "socorel"]) {
+      const port = ["shelly-gen1", "shelly-gen2", "tasmota", "switchbot", "openhasp", "socorel", "jeedom"].indexOf(family);
+      const [target] = dispatch.wires[port];
+      const translator = byId.get(target);
+      assert.equal(translator.type, `elfe-${family}`, `dispatch output ${port} goes to the ${family} translator`);
+      assert.equal(byId.get(translator.wires[0][0]).type, "mqtt out");
+      assert.equal(byId.get(translator.wires[1][0]).type, "change", "its Readings go back to the dispatch as topic reading");
+      const filters = example.filter((n) => n.type === "mqtt in" && n.wires[0].includes(translator.id)).map((n) => n.topic as string);
+      for (const sub of TRANSLATORS[translator.type]({ base: translator.base, replyTopic: translator.replyTopic }).subscriptions()) {
+        assert.ok(filters.some((f) => covers(f, sub)), `${translator.type}: ${sub} is not covered by ${filters.join(", ")}`);
+      }
+    }
+    const broker = example.find((n) => n.type === "mqtt-broker");
+    assert.deepEqual([broker.broker, String(broker.port), broker.credentials], ["localhost", "1883", undefined]);
+  });
+
+  it("plan → dispatch → translators → mqtt out → devices → mqtt in → translators → confirmed", async function () {
+    const broker = await testBroker();
+    const doubles = await startDoubles(broker.url, broker.prefix);
+    try {
+      await runExample(broker.url, broker.prefix, doubles);
+    } finally {
+      await Promise.all(Object.values(doubles).map((d) => d.stop()));
+    }
+  });
+
+  it("broker restarted: after the reconnect the full state re-sent reaches the devices, nothing crashes", async function () {
+    const { Aedes } = await import("aedes");
+    const startAedes = async (port = 0) => {
+      const aedes = await Aedes.createBroker();
+      const server: Server = createServer(aedes.handle);
+      const sockets = new Set<Socket>();
+      server.on("connection", (s) => {
+        sockets.add(s);
+        s.on("close", () => sockets.delete(s));
+      });
+      await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+      const stop = () =>
+        new Promise<void>((r) => {
+          for (const s of sockets) s.destroy();
+          server.close();
+          aedes.close(() => r());
+        });
+      return { port: (server.address() as AddressInfo).port, stop };
+    };
+    helper.settings({ mqttReconnectTime: 300 });
+    let broker = await startAedes();
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const prefix = "e2e/";
+    const doubles = await startDoubles(url, prefix);
+    try {
+      const { events, caught } = await runExample(url, prefix, doubles);
+      await broker.stop();
+      await until("the disconnection", () => node("elfe.cc.broker").connected === false);
+      broker = await startAedes(broker.port);
+      await until("Node-RED's reconnection", () => node("elfe.cc.broker").connected === true, 20_000);
+      await until("the devices' reconnection", () => Object.values(doubles).every((d) => (d as unknown as { client: { connected: boolean } }).client.connected), 20_000);
+      await sleep(500); // subscriptions renewed on the new broker
+      for (const d of Object.values(doubles)) d.received.length = 0;
+      // The devices lost their state meanwhile (a power cut): the re-sent state puts it back.
+      doubles.tank.on = false;
+      doubles.heaters.on = false;
+      const before = events.length;
+      node("elfe.cc.dispatch").receive({ topic: "state", payload: null });
+      await until("the tank's order after the reconnect", () => doubles.tank.received.some((r) => r.payload === "ON"));
+      await until("the heaters' order after the reconnect", () => doubles.heaters.received.some((r) => JSON.parse(r.payload).params?.on === true));
+      assert.ok(doubles.tank.on && doubles.heaters.on);
+      assert.ok(events.slice(before).some((m) => m.payload.kind === "state"), JSON.stringify(events.slice(before).map((m) => m.payload.kind)));
+      assert.deepEqual(caught.map((m) => m.error?.message), []);
+      assert.ok(node("elfe.cc.dispatch"), "the dispatch is still running");
+    } finally {
+      await helper.unload();
+      await Promise.all(Object.values(doubles).map((d) => d.stop()));
+      await broker.stop();
+      helper.settings({});
+    }
+  });
+});
