@@ -3,6 +3,7 @@
 // Every indicator has a stable name, usable as a Zabbix trapper item key or an MQTT topic.
 import type { Plan, Reading } from "../types";
 import { toMillis, type Instant } from "../time/grid";
+import type { FlexLedger } from "./flex-ledger";
 
 export interface IndicatorDevice {
   deviceId: string;
@@ -30,6 +31,8 @@ export interface IndicatorInput {
   connectedParticipants?: number;
   /** A device is connected when its last reading is at most this old (default 30 min). */
   onlineWithinMinutes?: number;
+  /** What a FlexLedger counted over time (lib/indicators/flex-ledger.ts). */
+  ledger?: ReturnType<FlexLedger["totals"]>;
 }
 
 export interface Indicator {
@@ -122,6 +125,15 @@ export function computeIndicators(input: IndicatorInput): Indicator[] {
     const enrolled = input.enrolledParticipants;
     const ratio = enrolled && enrolled > 0 && connected !== undefined ? connected / enrolled : undefined;
     out.push(...meterIndicators(input.meters, ratio));
+  }
+  if (input.ledger) {
+    const l = input.ledger;
+    out.push(
+      { name: "flex.energy_placed_cumulative_wh", value: l.cumulativeFlexWh, unit: "Wh" },
+      { name: "flex.energy_placed_24h_wh", value: l.flexWh24h, unit: "Wh" },
+      { name: "territory.consumed_24h_wh", value: l.consumedWh24h, unit: "Wh" },
+    );
+    if (l.placedShare24h !== undefined) out.push({ name: "flex.placed_share_of_consumption_24h", value: l.placedShare24h, unit: "ratio" });
   }
   for (const i of out) if (!Number.isFinite(i.value)) throw new RangeError(`indicator ${i.name} is not a number: check its inputs`);
   return out;

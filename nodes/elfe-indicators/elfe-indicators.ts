@@ -1,6 +1,7 @@
 // ELFE's operational indicators from the latest plan, the devices, their readings and the
 // territory's meters; computed on every tick (e.g. from elfe-slot-clock), one message per indicator.
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
+import { FlexLedger, type FlexLedgerState } from "../../lib/indicators/flex-ledger";
 import { computeIndicators, type IndicatorDevice, type TerritoryMeters } from "../../lib/indicators/indicators";
 import { validatePlan, validateReading, type Plan, type Reading } from "../../lib/types";
 import { asError } from "../node-helpers";
@@ -40,6 +41,8 @@ export default function register(RED: NodeAPI): void {
     let devices: IndicatorDevice[] | undefined;
     let meters: TerritoryMeters | undefined;
     const readings = new Map<string, Reading>();
+    // Energies counted over time (cumulative placed energy, last 24 h), kept across restarts.
+    const ledger = new FlexLedger(node.context().get("flexLedger") as FlexLedgerState | undefined);
 
     node.on("input", (msg: NodeMessageInFlow, send, done) => {
       try {
@@ -57,8 +60,12 @@ export default function register(RED: NodeAPI): void {
           }
           case "meters":
             meters = metersOf(msg.payload);
+            ledger.advance(Date.now(), plan, meters.consumptionW);
+            node.context().set("flexLedger", ledger.snapshot());
             return done();
         }
+        ledger.advance(Date.now(), plan, meters?.consumptionW);
+        node.context().set("flexLedger", ledger.snapshot());
         const indicators = computeIndicators({
           now: Date.now(),
           plan,
@@ -67,6 +74,7 @@ export default function register(RED: NodeAPI): void {
           meters,
           enrolledParticipants: enrolled,
           onlineWithinMinutes,
+          ledger: ledger.totals(),
         });
         node.status({ fill: "green", shape: "dot", text: RED._("elfe-indicators.status.sent", { count: indicators.length, time: new Date().toISOString().slice(11, 16) }) });
         // Output 1: one message per indicator (MQTT topic / Zabbix key); output 2: all of them in one object.
