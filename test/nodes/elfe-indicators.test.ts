@@ -35,9 +35,10 @@ describe("elfe-indicators node", function () {
     assert.equal(got["flex.energy_placed_wh"], 16185);
     assert.equal(got["devices.connected"], 1);
     assert.equal(got["territory.balance_active_panel_w"], -100);
-    // Counted over time from the first message: nothing elapsed yet, but the counters are there.
+    // Counted over time: the sample plan is in the past (no flexible energy now), and only the few
+    // milliseconds between the meters and the tick have been consumed.
     assert.equal(got["flex.energy_placed_cumulative_wh"], 0);
-    assert.equal(got["territory.consumed_24h_wh"], 0);
+    assert.ok(got["territory.consumed_24h_wh"] >= 0 && got["territory.consumed_24h_wh"] < 1);
     const placed = each.find((m) => m.key === "flex.energy_placed_wh");
     assert.deepEqual([placed.topic, placed.payload, placed.unit], ["INDICATEURS/flex/energy_placed_wh", 16185, "Wh"]);
     assert.equal(each.length, Object.keys(got).length);
