@@ -9,6 +9,7 @@ const fs = require("fs");
 const net = require("net");
 const path = require("path");
 const { spawn } = require("child_process");
+const { setInterval, clearInterval } = require("timers");
 
 const root = path.resolve(__dirname, "..");
 const userDir = path.join(root, ".demo");
