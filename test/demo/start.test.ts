@@ -104,5 +104,12 @@ describe("npm start (demo launcher)", function () {
     // The plan page of operators is served too.
     const page = await fetch(`${base}/elfe/plan`);
     assert.equal(page.status, 200);
+
+    // Ctrl-C stops Node-RED, the plugs and the broker, and the launcher exits.
+    ws.close();
+    const exited = new Promise<number | null>((resolve) => red!.once("exit", resolve));
+    red.kill("SIGINT");
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("still running"), 15_000))]);
+    assert.equal(code, 0, out.slice(-2000));
   });
 });
