@@ -117,6 +117,17 @@ describe("elfe-room-manager node", function () {
     assert.match(setpoints[1].reason, /nobody for 10 min/);
   });
 
+  it("lights driven by a plug come out as plug commands", async function () {
+    await helper.load(nodes, flow({ periodMinutes: 0, heatingId: "", lightsId: "lamp-4A020", lightsVia: "plug" }));
+    const n1 = helper.getNode("n1");
+    const plugs = collect("plugs");
+    const setpoints = collect("setpoints");
+    n1.receive({ topic: "presence", payload: 1 } as any);
+    await delivered();
+    assert.deepEqual(plugs.map((c) => [c.deviceId, c.family, c.action]), [["lamp-4A020", "jeedom", "on"]]);
+    assert.equal(setpoints.length, 0);
+  });
+
   it("heating: comfort when booked, eco otherwise, only on change", async function () {
     clock = sinon.useFakeTimers({ now: Date.parse("2026-01-12T08:00:00+01:00"), toFake: ["setTimeout", "clearTimeout", "Date"] });
     await helper.load(nodes, flow({ periodMinutes: 0, lightsId: "" }));
