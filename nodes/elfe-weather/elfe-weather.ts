@@ -1,7 +1,8 @@
-// Weather forecast from Meteo-Concept for the territory: temperature, cloud cover and a PV
+// Weather forecast from Meteo-Concept (or OpenWeatherMap) for the territory: temperature, cloud cover and a PV
 // forecast, on the territory's slots and hourly.
 import type { Node, NodeAPI, NodeCredentials, NodeDef, NodeMessageInFlow } from "node-red";
-import { fetchNextHours, fetchPeriods, forecastSeries, mergeForecasts, METEO_CONCEPT_URL, type PvModel } from "../../lib/sources/meteo-concept";
+import { fetchNextHours, fetchPeriods, forecastSeries, mergeForecasts, METEO_CONCEPT_URL, type ForecastPoint, type PvModel } from "../../lib/sources/meteo-concept";
+import { fetchOwmForecast, OPENWEATHERMAP_URL } from "../../lib/sources/openweathermap";
 import { gridOf } from "../../lib/territory";
 import { SlotGrid } from "../../lib/time";
 import { validateSlotSeries } from "../../lib/types";
@@ -9,6 +10,7 @@ import { errorStatus, territoryOf, timeoutMs } from "../node-helpers";
 
 interface WeatherDef extends NodeDef {
   territory: string;
+  provider: string;
   url: string;
   insee: string;
   horizon: string;
@@ -35,7 +37,8 @@ export default function register(RED: NodeAPI): void {
         if (territory instanceof Error) throw territory;
         const token = node.credentials?.token ?? "";
         if (!token) throw new Error(RED._("elfe-weather.errors.noToken"));
-        const insee = (config.insee ?? "").trim();
+        const owm = config.provider === "openweathermap";
+        const insee = owm ? "" : (config.insee ?? "").trim();
         if (!insee && (territory.latitude === undefined || territory.longitude === undefined)) throw new Error(RED._("elfe-weather.errors.noLocation"));
         const peakW = numberOr(config.peakW, 0);
         let pv: PvModel | undefined;
@@ -44,10 +47,16 @@ export default function register(RED: NodeAPI): void {
           pv = { latitude: territory.latitude, longitude: territory.longitude, peakW, performanceRatio: numberOr(config.performanceRatio, 0.8), cloudK: numberOr(config.cloudK, 0.75) };
         }
         node.status({ fill: "blue", shape: "dot", text: RED._("elfe-weather.status.reading") });
-        const q = { token, insee: insee || undefined, latitude: territory.latitude, longitude: territory.longitude, baseUrl: config.url || METEO_CONCEPT_URL, timeoutMs: timeoutMs(config.timeout, 15) };
-        const hours = config.horizon === "periods" ? [] : await fetchNextHours(q);
-        const periods = config.horizon === "hours" ? [] : await fetchPeriods(q);
-        const points = mergeForecasts(hours, periods);
+        const wait = timeoutMs(config.timeout, 15);
+        let points: ForecastPoint[];
+        if (owm) {
+          points = await fetchOwmForecast({ apiKey: token, latitude: territory.latitude as number, longitude: territory.longitude as number, baseUrl: config.url || OPENWEATHERMAP_URL, timeoutMs: wait }, territory.zone);
+        } else {
+          const q = { token, insee: insee || undefined, latitude: territory.latitude, longitude: territory.longitude, baseUrl: config.url || METEO_CONCEPT_URL, timeoutMs: wait };
+          const hours = config.horizon === "periods" ? [] : await fetchNextHours(q);
+          const periods = config.horizon === "hours" ? [] : await fetchPeriods(q);
+          points = mergeForecasts(hours, periods);
+        }
         const slots = forecastSeries(gridOf(territory), points, pv);
         const hourly = forecastSeries(new SlotGrid({ zone: territory.zone, stepMinutes: 60 }), points, pv);
         for (const s of [slots.temperatureC, slots.cloudCoverPct, slots.pvW]) if (s) validateSlotSeries.parse(s);

@@ -147,6 +147,23 @@ describe("source nodes", function () {
       assert.equal(msg.forecast.length, 4);
     });
 
+    it("OpenWeatherMap: 3-hour steps with their cloud cover, at the territory's position", async function () {
+      const dt = Date.parse("2026-06-21T10:00:00Z") / 1000;
+      server = await fakeServer((req, res) =>
+        req.url.searchParams.get("appid") === "key"
+          ? sendJson(res, { cod: "200", list: [0, 1].map((i) => ({ dt: dt + i * 10800, main: { temp: 20 + i }, clouds: { all: i * 100 }, weather: [{ id: 800 }], pop: 0 })) })
+          : sendJson(res, { cod: 401, message: "Invalid API key." }, 401),
+      );
+      await helper.load(nodes, flowWith({ type: "elfe-weather", territory: "t1", provider: "openweathermap", url: server.url, insee: "35236", horizon: "both", peakW: 3000, performanceRatio: 0.8, cloudK: 0.75, timeout: 2 }), { n1: { token: "key" } });
+      const got = next("h1");
+      helper.getNode("n1").receive({ payload: "" } as any);
+      const msg = await got;
+      assert.deepEqual(Object.fromEntries(server.requests[0].url.searchParams), { lat: "47.65", lon: "-2.08", appid: "key", units: "metric" });
+      assert.equal(msg.payload.cloudCoverPct.start, "2026-06-21T12:00:00+02:00");
+      assert.deepEqual(msg.hourly.cloudCoverPct.values, [0, 0, 0, 100, 100, 100]);
+      assert.ok(msg.hourly.pvW.values[3] < msg.hourly.pvW.values[2] / 2);
+    });
+
     it("a refused token reaches Catch without showing the token", async function () {
       server = await fakeServer((_req, res) => sendJson(res, { code: 401, message: "Invalid token" }, 401));
       await helper.load(nodes, flowWith({ type: "elfe-weather", territory: "t1", url: server.url, insee: "", horizon: "hours", peakW: "", timeout: 2 }), { n1: { token: "secret-token" } });

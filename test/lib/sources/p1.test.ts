@@ -88,6 +88,20 @@ describe("lib/sources/p1", function () {
     assert.deepEqual(telegrams(s4.push(DSMR5_NL.slice(-4))), [DSMR5_NL]);
   });
 
+  it("property: wherever the stream is cut into chunks, the same telegrams come out", function () {
+    const stream = `noise${DSMR5_NL}${DSMR22}${DSMR42}${DSMR5_BE}`;
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: stream.length - 1 }), { maxLength: 40 }), (cuts) => {
+        const at = [0, ...cuts.sort((a, b) => a - b), stream.length];
+        const s = new P1Splitter();
+        const got: string[] = [];
+        for (let i = 0; i < at.length - 1; i++) got.push(...telegrams(s.push(stream.slice(at[i], at[i + 1]))));
+        assert.deepEqual(got, [DSMR5_NL, DSMR22, DSMR42, DSMR5_BE]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("garbage and cut texts are typed errors", function () {
     assert.throws(() => parseTelegram("hello"), SourceError);
     assert.throws(() => parseTelegram(DSMR5_NL.slice(0, 200)), /no '!' end/);
