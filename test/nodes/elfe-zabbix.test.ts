@@ -40,6 +40,7 @@ function flow(fake: FakeZabbix, read: Record<string, unknown> = {}, write: Recor
 const creds = { s1: { username: "ems", password: "secret" } };
 const next = (id: string) => new Promise<any>((resolve) => helper.getNode(id).once("input", resolve));
 
+// helper.request() is supertest on the admin app (its bundled type says otherwise).
 describe("Zabbix nodes", function () {
   let fake: FakeZabbix;
   beforeEach(async () => helper.startServer());
@@ -67,13 +68,13 @@ describe("Zabbix nodes", function () {
   it("the admin endpoints list a deployed server's hosts and items for the edit dialogs", async function () {
     fake = await new FakeZabbix({ version: "7.0.5", items: items(), tokens: { tok: {} } }).start();
     await helper.load(nodes, flow(fake), { s1: { token: "tok" } });
-    const hosts = await helper.request().get("/elfe-zabbix-server/s1/hosts").expect(200);
+    const hosts = await (helper.request() as any).get("/elfe-zabbix-server/s1/hosts").expect(200);
     assert.deepEqual(hosts.body.map((h: any) => h.host), ["elfe-indicateurs", "elfe-territoire"]);
-    const list = await helper.request().get("/elfe-zabbix-server/s1/items?host=elfe-territoire").expect(200);
+    const list = await (helper.request() as any).get("/elfe-zabbix-server/s1/items?host=elfe-territoire").expect(200);
     assert.deepEqual(list.body.map((i: any) => i.key), ["elfe.production", "elfe.consumption"]);
-    await helper.request().get("/elfe-zabbix-server/nope/hosts").expect(404);
+    await (helper.request() as any).get("/elfe-zabbix-server/nope/hosts").expect(404);
     await fake.stop();
-    const down = await helper.request().get("/elfe-zabbix-server/s1/hosts").expect(502);
+    const down = await (helper.request() as any).get("/elfe-zabbix-server/s1/hosts").expect(502);
     assert.match(down.body.error, /ECONNREFUSED/);
   });
 

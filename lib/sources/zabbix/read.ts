@@ -1,10 +1,33 @@
 // Zabbix items -> one SlotSeries per item on the territory's grid (history for short windows,
 // hourly trends for long ones), and optionally their signed sum (e.g. production − consumption).
 import { resamplePower, type Sample } from "../../time/resample";
-import type { SlotGrid } from "../../time/grid";
+import { SlotGrid, toMillis, type Instant } from "../../time/grid";
+import type { DateTime } from "luxon";
 import type { SlotSeries } from "../../types";
 import { forEachHistoryPage, forEachTrendPage, getItems, type ItemSelection, type ZabbixItem } from "./api";
 import type { ZabbixClient } from "./client";
+
+/**
+ * The territory's grid whose slot starts are computed once per window: every item of a read
+ * resamples onto the same slots, and luxon arithmetic per item would dominate the run time.
+ */
+class WindowGrid extends SlotGrid {
+  private memo = new Map<string, DateTime[]>();
+
+  constructor(grid: SlotGrid) {
+    super({ zone: grid.zone, stepMinutes: grid.stepMinutes });
+  }
+
+  override starts(from: Instant, count: number): DateTime[] {
+    const key = `${toMillis(from)}/${count}`;
+    let starts = this.memo.get(key);
+    if (!starts) {
+      starts = super.starts(from, count);
+      this.memo.set(key, starts);
+    }
+    return starts.slice();
+  }
+}
 
 export interface ItemSeries {
   itemid: string;
@@ -59,7 +82,8 @@ function nullCount(values: (number | null)[]): number {
   return n;
 }
 
-export async function readItemSeries(client: ZabbixClient, grid: SlotGrid, selection: ItemSelection, options: ReadOptions): Promise<ReadResult> {
+export async function readItemSeries(client: ZabbixClient, territoryGrid: SlotGrid, selection: ItemSelection, options: ReadOptions): Promise<ReadResult> {
+  const grid = new WindowGrid(territoryGrid);
   if (!selection.itemids?.length && !selection.group && !selection.host && !selection.keyPattern && !selection.tags?.length) {
     throw new RangeError("select items by id, host group, host, key pattern or tag: an empty selection would read every item");
   }
