@@ -1,17 +1,17 @@
 // Look-ups "the same local clock time k days earlier" in the territory's zone, and O(1) reads of
 // a SlotSeries by instant. Used by the forecast on every slot, so kept free of per-call parsing.
-import { IANAZone } from "luxon";
 import type { SlotSeries } from "../types";
 import { toMillis, type SlotGrid } from "../time";
+import { ZoneOffsets } from "../time/offsets";
 
 export const DAY_MS = 86_400_000;
 
 export class LocalClock {
-  private readonly zone: IANAZone;
+  private readonly offsets: ZoneOffsets;
 
   private static readonly shared = new Map<string, LocalClock>();
 
-  /** One clock per zone, so its offset cache serves every forecast of the process. */
+  /** One clock per zone. */
   static of(zone: string): LocalClock {
     let clock = LocalClock.shared.get(zone);
     if (!clock) {
@@ -22,22 +22,12 @@ export class LocalClock {
   }
 
   constructor(zone: string) {
-    this.zone = IANAZone.create(zone);
+    this.offsets = ZoneOffsets.of(zone);
   }
-
-  /** Zone offsets per quarter-hour of UTC (every real zone changes offset on a quarter-hour). */
-  private readonly cache = new Map<number, number>();
 
   /** Offset of the zone at `ms`, in ms. */
   offsetMs(ms: number): number {
-    const key = Math.floor(ms / 900_000);
-    let off = this.cache.get(key);
-    if (off === undefined) {
-      off = this.zone.offset(key * 900_000) * 60_000;
-      if (this.cache.size > 200_000) this.cache.clear();
-      this.cache.set(key, off);
-    }
-    return off;
+    return this.offsets.offsetMs(ms);
   }
 
   /** Wall-clock ms (local time read as if it were UTC). */
@@ -66,21 +56,9 @@ export class LocalClock {
     return utc + this.offsetMs(utc) === wall ? utc : null;
   }
 
-  /**
-   * `count` slot starts of `grid` from `fromMs` (a slot start). Equal to `grid.starts`, computed
-   * without building a DateTime per slot when every offset met is a whole number of slots apart
-   * (true for every DST rule of a 15-minute grid); otherwise it asks the grid.
-   */
+  /** `count` slot starts of `grid` from `fromMs` (a slot start): the grid's own, in epoch ms. */
   slotStarts(grid: SlotGrid, fromMs: number, count: number): number[] {
-    const out: number[] = [];
-    const phase = (ms: number) => ((this.offsetMs(ms) % grid.stepMs) + grid.stepMs) % grid.stepMs;
-    const p0 = phase(fromMs);
-    for (let i = 0; i < count; i++) {
-      const ms = fromMs + i * grid.stepMs;
-      if (phase(ms) !== p0) return grid.starts(fromMs, count).map((d) => d.toMillis());
-      out.push(ms);
-    }
-    return out;
+    return grid.startsMs(fromMs, count);
   }
 
   /** ISO date (yyyy-mm-dd) of the local day containing `ms`. */

@@ -1,7 +1,8 @@
 // The territory's slot grid: slots start where the local wall clock reads a multiple of the
 // slot length, so a 15-min grid is on :00/:15/:30/:45 in every zone, including +05:30 or
 // +09:30 ones, and a DST day simply has fewer (92) or more (100) quarter-hours.
-import { DateTime, IANAZone, Info, type Zone } from "luxon";
+import { DateTime, IANAZone } from "luxon";
+import { ZoneOffsets } from "./offsets";
 
 /** Anything that names an instant: epoch ms, a Date, an ISO-8601 string with offset, a luxon DateTime. */
 export type Instant = number | string | Date | DateTime;
@@ -28,9 +29,7 @@ export class SlotGrid {
   readonly zone: string;
   readonly stepMinutes: number;
   readonly stepMs: number;
-  /** luxon's own zone object for the name ("UTC" is a fixed zone, "Europe/Paris" an IANA one). */
-  private readonly tz: Zone;
-  private readonly offsets = new Map<number, number>();
+  private readonly offsets: ZoneOffsets;
 
   constructor(options: GridOptions) {
     if (!IANAZone.isValidZone(options.zone)) throw new RangeError(`unknown time zone: ${JSON.stringify(options.zone)}`);
@@ -39,26 +38,26 @@ export class SlotGrid {
       throw new RangeError(`slot length must be a whole number of minutes dividing a day, got ${step}`);
     }
     this.zone = options.zone;
-    this.tz = Info.normalizeZone(options.zone);
+    this.offsets = ZoneOffsets.of(options.zone);
     this.stepMinutes = step;
     this.stepMs = step * 60_000;
   }
 
   /** The instant as a DateTime in the territory's zone. */
   at(t: Instant): DateTime {
-    return DateTime.fromMillis(toMillis(t), { zone: this.tz });
+    return DateTime.fromMillis(toMillis(t), { zone: this.offsets.zone });
   }
 
   /** ISO-8601 with the zone's offset, no milliseconds (unless any): the form every message carries. */
   iso(t: Instant): string {
     // Built from the cached offset rather than a luxon DateTime: this runs for every slot of every series.
     const ms = toMillis(t);
-    const offsetMs = this.offsetMs(ms);
+    const offsetMs = this.offsets.offsetMs(ms);
     const local = new Date(ms + offsetMs).toISOString();
     const body = ms % 1000 === 0 ? local.slice(0, 19) : local.slice(0, 23);
     const abs = Math.abs(offsetMs) / 60_000;
     const sign = offsetMs < 0 ? "-" : "+";
-    if (offsetMs === 0 && this.tz.isUniversal) return `${body}Z`; // as luxon writes a fixed UTC zone
+    if (offsetMs === 0 && this.offsets.zone.isUniversal) return `${body}Z`; // as luxon writes a fixed UTC zone
     return `${body}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
   }
 
@@ -76,24 +75,9 @@ export class SlotGrid {
     return this.at(this.nextSlotStartMs(toMillis(t)));
   }
 
-  /**
-   * The zone's offset at ms, in ms. Asking the zone (Intl) costs tens of µs, so offsets are cached
-   * per UTC quarter-hour: every zone changes its offset on a quarter-hour boundary.
-   */
-  private offsetMs(ms: number): number {
-    const bucket = Math.floor(ms / 900_000);
-    let offset = this.offsets.get(bucket);
-    if (offset === undefined) {
-      if (this.offsets.size > 200_000) this.offsets.clear();
-      offset = this.tz.offset(ms) * 60_000;
-      this.offsets.set(bucket, offset);
-    }
-    return offset;
-  }
-
   /** slotStart in epoch ms, without building a DateTime. */
   slotStartMs(ms: number): number {
-    const offsetMs = this.offsetMs(ms);
+    const offsetMs = this.offsets.offsetMs(ms);
     return ms - ((((ms + offsetMs) % this.stepMs) + this.stepMs) % this.stepMs);
   }
 

@@ -1,3 +1,4 @@
 export * from "./grid";
 export * from "./resample";
 export * from "./align";
+export * from "./offsets";
