@@ -165,6 +165,10 @@ export default function register(RED: NodeAPI): void {
           }
         } else if (topic === "state") {
           outcome = dispatcher.fullState(now);
+        } else if (topic === "plan" && msg.payload == null) {
+          // elfe-plan-read found no plan in force: the one held (if any) keeps its own expiry.
+          node.status({ fill: "yellow", shape: "ring", text: RED._("elfe-dispatch.status.noNewPlan") });
+          return done();
         } else if (topic === "plan" || validatePlan.check(msg.payload).ok) {
           // Any topic: a plan-read or placement node may name its plan after the territory.
           outcome = dispatcher.setPlan(validatePlan.parse(msg.payload), now);

@@ -1,5 +1,5 @@
-// The control-command example, run as shipped on a real broker: bindings and the example's own
-// sample plan → elfe-dispatch → the family translators → core mqtt out → simulated devices
+// The control-command example, run as shipped on a real broker and the test database: the
+// example's own sample plan → elfe-plan-publish → database → elfe-plan-read → elfe-dispatch → the family translators → core mqtt out → simulated devices
 // (test/support/device-doubles) → core mqtt in → translators → Readings back into the dispatch,
 // which confirms the start. Then the broker is restarted (an aedes of the test's own on a fixed
 // port): the full state re-sent after the reconnect reaches the devices, nothing crashes.
@@ -14,6 +14,9 @@ import shellyGen2Node from "../../nodes/elfe-shelly-gen2/elfe-shelly-gen2";
 import tasmotaNode from "../../nodes/elfe-tasmota/elfe-tasmota";
 import switchBotNode from "../../nodes/elfe-switchbot/elfe-switchbot";
 import socorelNode from "../../nodes/elfe-socorel/elfe-socorel";
+import databaseNode from "../../nodes/elfe-database/elfe-database";
+import planPublishNode from "../../nodes/elfe-plan-publish/elfe-plan-publish";
+import planReadNode from "../../nodes/elfe-plan-read/elfe-plan-read";
 import { shellyGen1 } from "../../lib/devices/shelly-gen1";
 import { shellyGen2 } from "../../lib/devices/shelly-gen2";
 import { tasmota } from "../../lib/devices/tasmota";
@@ -21,7 +24,7 @@ import { switchBot } from "../../lib/devices/switchbot";
 import { socorel } from "../../lib/devices/socorel";
 import type { Translator } from "../../lib/devices/translator";
 import { ShellyGen1Double, ShellyGen2Double, TasmotaDouble } from "../support/device-doubles";
-import { testBroker } from "../support/services";
+import { testBroker, testDatabase, type TestDatabase } from "../support/services";
 import helper from "./helper";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -34,7 +37,7 @@ const mqttNodes = require("@node-red/nodes/core/network/10-mqtt.js");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const example = JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", "control-command.json"), "utf8")) as any[];
-const NODES = [inject, fn, comment, change, catchNode, mqttNodes, territoryNode, dispatchNode, shellyGen1Node, shellyGen2Node, tasmotaNode, switchBotNode, socorelNode];
+const NODES = [inject, fn, comment, change, catchNode, mqttNodes, territoryNode, databaseNode, planPublishNode, planReadNode, dispatchNode, shellyGen1Node, shellyGen2Node, tasmotaNode, switchBotNode, socorelNode];
 const TRANSLATORS: Record<string, (o: { base?: string; replyTopic?: string }) => Translator> = {
   "elfe-shelly-gen1": shellyGen1,
   "elfe-shelly-gen2": shellyGen2,
@@ -59,13 +62,20 @@ function covers(filter: string, sub: string): boolean {
 /** A base with the test's prefix in front ("" stays a bare prefix, without its slash). */
 const prefixed = (prefix: string, base: string) => (base ? `${prefix}${base}` : prefix.replace(/\/$/, ""));
 
+/** The example's embedded database node pointed at the test database (a schema of its own). */
+function databaseOn(db: TestDatabase, n: any): any {
+  const u = new URL(db.url);
+  return { ...n, mode: "postgres", host: u.hostname, port: Number(u.port), database: u.pathname.slice(1), user: decodeURIComponent(u.username), schema: db.schema };
+}
+
 /**
- * The example on the given broker, its topics under the test's prefix (a shared broker), its
- * debug nodes swapped for helpers, its injects silent (the test sends their payloads), and a catch.
+ * The example on the given broker and database, its topics under the test's prefix (a shared
+ * broker), its debug nodes swapped for helpers, its injects silent (the test triggers them), and a catch.
  */
-function exampleOn(url: string, prefix: string): any[] {
+function exampleOn(url: string, prefix: string, db: TestDatabase): any[] {
   const { hostname, port } = new URL(url);
   const flow = example.map((n) => {
+    if (n.type === "elfe-database") return databaseOn(db, n);
     if (n.type === "debug") return { id: n.id, z: n.z, type: "helper" };
     if (n.type === "inject") return { ...n, once: false };
     if (n.type === "mqtt-broker") return { ...n, broker: hostname, port };
@@ -92,13 +102,8 @@ async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void
   }
 }
 
-/** The example's bindings, and its sample plan made by its own function node's code. */
-function examplePayloads(): { bindings: unknown; plan: unknown } {
-  const devices = example.find((n) => n.id === "elfe.cc.devices");
-  const planFn = example.find((n) => n.id === "elfe.cc.planFn");
-  const plan = new Function("msg", planFn.func)({}) as { payload: unknown };
-  return { bindings: JSON.parse(devices.payload), plan: plan.payload };
-}
+/** The example's bindings. */
+const exampleBindings = (): unknown => JSON.parse(example.find((n) => n.id === "elfe.cc.devices").payload);
 
 /** The three doubles of the example's devices that the first slot switches on, on the broker. */
 async function startDoubles(url: string, prefix: string) {
@@ -110,17 +115,31 @@ async function startDoubles(url: string, prefix: string) {
 }
 type Doubles = Awaited<ReturnType<typeof startDoubles>>;
 
-/** Loads the example, waits for its MQTT connection, sends bindings and plan, checks orders and confirmation. */
-async function runExample(url: string, prefix: string, doubles: Doubles) {
-  await helper.load(NODES, exampleOn(url, prefix));
+/**
+ * Loads the example, waits for its MQTT connection, sends the bindings, publishes the example's
+ * sample plan into the database and reads it back into the dispatch; checks orders and confirmation.
+ */
+async function runExample(url: string, prefix: string, doubles: Doubles, db: TestDatabase) {
+  await helper.load(NODES, exampleOn(url, prefix, db), { "elfe.cc.db": {} });
   const events = collect("elfe.cc.debug.events");
   const caught = collect("t.caught");
   const confirmations = collect("elfe.cc.debug.confirmations");
   await until("the broker connection", () => node("elfe.cc.broker").connected === true);
   await sleep(300); // the mqtt in subscriptions are granted
-  const { bindings, plan } = examplePayloads();
-  node("elfe.cc.dispatch").receive({ topic: "devices", payload: bindings });
-  node("elfe.cc.dispatch").receive({ topic: "plan", payload: plan });
+  node("elfe.cc.dispatch").receive({ topic: "devices", payload: exampleBindings() });
+  // Nothing in force yet: the reader says so and the dispatch keeps waiting, no error.
+  const toDispatch = collect("elfe.cc.dispatch");
+  const plans = () => toDispatch.filter((m) => m.topic === "plan");
+  node("elfe.cc.readInject").receive({});
+  await until("the empty read", () => plans().length === 1);
+  assert.equal(plans()[0].payload, null);
+  const published = collect("elfe.cc.debug.published");
+  node("elfe.cc.planInject").receive({});
+  await until("the plan's publication", () => published.length === 1);
+  assert.equal(published[0].published.rows, 5, "one result row per device");
+  // The plan in force is read back from the database (a PostgreSQL also pushes it by NOTIFY).
+  node("elfe.cc.readInject").receive({});
+  await until("the plan read back", () => plans().some((m) => m.payload?.devices?.length === 5));
 
   await until("the washing machine's start", () => doubles.washer.on);
   await until("the hot-water tank on", () => doubles.tank.on);
@@ -131,7 +150,7 @@ async function runExample(url: string, prefix: string, doubles: Doubles) {
   assert.ok(rpc.some((c) => c.method === "Switch.Set" && c.params.on === true && c.src === `${prefix}elfe-controle/shellyplus1pm-D003`), JSON.stringify(rpc));
 
   // The plug's readings come back through mqtt in → translator → "reading": the start is confirmed.
-  await until("the dispatch's confirmation", () => events.some((m) => m.payload.kind === "confirmed" && m.payload.deviceId === "wm-r004"));
+  await until("the dispatch's confirmation", () => events.some((m) => m.payload.kind === "confirmed" && m.payload.deviceId === "104"));
   const kinds = events.map((m) => m.payload.kind);
   assert.ok(kinds.includes("plan-applied") && kinds.includes("start-sent"), kinds.join(","));
   assert.ok(!kinds.includes("failed") && !kinds.includes("retry"), kinds.join(","));
@@ -144,10 +163,15 @@ async function runExample(url: string, prefix: string, doubles: Doubles) {
 
 describe("control-command example on a real broker", function () {
   this.timeout(60_000);
-  beforeEach(async () => helper.startServer());
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await testDatabase();
+    await helper.startServer();
+  });
   afterEach(async function () {
     await helper.unload();
     await helper.stopServer();
+    await db.close();
   });
 
   it("wires every family output to its translator, every translator to mqtt out, and mqtt in covering its topics", function () {
@@ -167,13 +191,19 @@ describe("control-command example on a real broker", function () {
     }
     const broker = example.find((n) => n.type === "mqtt-broker");
     assert.deepEqual([broker.broker, String(broker.port), broker.credentials], ["localhost", "1883", undefined]);
+    // The plan comes from the coordination database: sample plan → publish, and plan-read → dispatch.
+    assert.equal(byId.get(byId.get("elfe.cc.planFn").wires[0][0]).type, "elfe-plan-publish");
+    const reader = example.find((n) => n.type === "elfe-plan-read");
+    assert.deepEqual([reader.wires[0], reader.listen], [[dispatch.id], true]);
+    const db = example.find((n) => n.type === "elfe-database");
+    assert.deepEqual([db.mode, db.migrate, byId.get(reader.database), db.credentials], ["embedded", true, db, undefined]);
   });
 
   it("plan → dispatch → translators → mqtt out → devices → mqtt in → translators → confirmed", async function () {
     const broker = await testBroker();
     const doubles = await startDoubles(broker.url, broker.prefix);
     try {
-      await runExample(broker.url, broker.prefix, doubles);
+      await runExample(broker.url, broker.prefix, doubles, db);
     } finally {
       await Promise.all(Object.values(doubles).map((d) => d.stop()));
     }
@@ -204,7 +234,7 @@ describe("control-command example on a real broker", function () {
     const prefix = "e2e/";
     const doubles = await startDoubles(url, prefix);
     try {
-      const { events, caught } = await runExample(url, prefix, doubles);
+      const { events, caught } = await runExample(url, prefix, doubles, db);
       await broker.stop();
       await until("the disconnection", () => node("elfe.cc.broker").connected === false);
       broker = await startAedes(broker.port);
