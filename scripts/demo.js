@@ -75,7 +75,7 @@ async function main() {
   process.stdout.write(`Embedded MQTT broker on mqtt://127.0.0.1:${broker.port} with 4 simulated plugs\n`);
   const red = spawn(process.execPath, [require.resolve("node-red/red.js"), "--userDir", userDir, "--settings", path.join(userDir, "settings.js")], {
     stdio: ["inherit", "pipe", "inherit"],
-    env: { ...process.env, ELFE_DEMO_MQTT_PORT: String(broker.port) },
+    env: { ...process.env, ELFE_MQTT_HOST: "127.0.0.1", ELFE_MQTT_PORT: String(broker.port) },
   });
   red.stdout.on("data", (chunk) => {
     process.stdout.write(chunk);

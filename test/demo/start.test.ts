@@ -78,8 +78,8 @@ describe("npm start (demo launcher)", function () {
       assert.ok(n, `the demo flow has a ${type}`);
       return n.id;
     };
-    const broker = flows.find((f) => f.type === "mqtt-broker") as { port?: string } | undefined;
-    assert.equal(broker?.port, "${ELFE_DEMO_MQTT_PORT}", "the flow learns the embedded broker's port from the environment");
+    const broker = flows.find((f) => f.type === "mqtt-broker") as { broker?: string; port?: string } | undefined;
+    assert.deepEqual([broker?.broker, broker?.port], ["${ELFE_MQTT_HOST}", "${ELFE_MQTT_PORT}"], "the flow learns the embedded broker's address from the environment");
 
     // The plan chart holds a plan of the four demo devices (GET /elfe/plans is open without adminAuth).
     await until("the first orders", () => out.includes("[sim]"), 60_000); // they follow the first plan

@@ -190,7 +190,7 @@ describe("control-command example on a real broker", function () {
       }
     }
     const broker = example.find((n) => n.type === "mqtt-broker");
-    assert.deepEqual([broker.broker, String(broker.port), broker.credentials], ["localhost", "1883", undefined]);
+    assert.deepEqual([broker.broker, broker.port, broker.credentials], ["${ELFE_MQTT_HOST}", "${ELFE_MQTT_PORT}", undefined], "site values come from the environment");
     // The plan comes from the coordination database: sample plan → publish, and plan-read → dispatch.
     assert.equal(byId.get(byId.get("elfe.cc.planFn").wires[0][0]).type, "elfe-plan-publish");
     const reader = example.find((n) => n.type === "elfe-plan-read");

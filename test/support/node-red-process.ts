@@ -10,6 +10,8 @@ const root = join(__dirname, "..", "..");
 
 export interface RunningNodeRed {
   url: string;
+  /** Everything Node-RED printed so far (stdout and stderr). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -21,8 +23,8 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts Node-RED on a free port with `flows` deployed; resolves once it serves. */
-export async function startNodeRed(flows: object[]): Promise<RunningNodeRed> {
+/** Starts Node-RED on a free port with `flows` deployed (and `env` added to its environment); resolves once it serves. */
+export async function startNodeRed(flows: object[], env: Record<string, string> = {}): Promise<RunningNodeRed> {
   const userDir = mkdtempSync(join(tmpdir(), "elfe-nr-"));
   mkdirSync(join(userDir, "node_modules"));
   symlinkSync(root, join(userDir, "node_modules", "node-red-contrib-elfe"), "dir");
@@ -31,8 +33,10 @@ export async function startNodeRed(flows: object[]): Promise<RunningNodeRed> {
   const port = await freePort();
   const red: ChildProcess = spawn(process.execPath, [require.resolve("node-red/red.js"), "--userDir", userDir, "--port", String(port), "--settings", join(userDir, "settings.js")], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   });
   let out = "";
+  red.stderr!.on("data", (c) => (out += c));
   await new Promise<void>((resolve, reject) => {
     red.stdout!.on("data", (c) => {
       out += c;
@@ -42,6 +46,7 @@ export async function startNodeRed(flows: object[]): Promise<RunningNodeRed> {
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    log: () => out,
     async stop() {
       if (red.exitCode === null) {
         const exited = new Promise((resolve) => red.once("exit", resolve));
