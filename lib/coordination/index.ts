@@ -5,4 +5,5 @@ export * from "./requests";
 export * from "./publish";
 export * from "./read";
 export * from "./devices";
+export * from "./device-state";
 export * from "./connection";

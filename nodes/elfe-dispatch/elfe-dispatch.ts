@@ -2,6 +2,7 @@
 // control-command does: one output per plug family (wired to that family's translator) and a
 // last output for events (starts, confirmations, retries, failures, fail-safe, mode changes).
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import { writeDeviceStates } from "../../lib/coordination/device-state";
 import { Dispatcher, familyOutput, type DispatchSummary, type Outcome } from "../../lib/dispatch";
 import { gridOf } from "../../lib/territory";
 import {
@@ -17,10 +18,12 @@ import {
   type Override,
   type Reading,
 } from "../../lib/types";
-import { asError, safeTimeout, territoryOf } from "../node-helpers";
+import { asError, databaseOf, safeTimeout, territoryOf } from "../node-helpers";
 
 interface DispatchDef extends NodeDef {
   territory: string;
+  /** Optional elfe-database: the events' coordination fields are written back to it. */
+  database?: string;
   failSafe: string;
   confirmTimeout: string | number;
   retries: string | number;
@@ -69,6 +72,23 @@ export default function register(RED: NodeAPI): void {
       startPowerW: number(config.startPowerW, 20, 0),
     });
 
+    // Writes go one after the other, in the order the events happened.
+    const database = config.database ? databaseOf(RED, config.database) : undefined;
+    if (database instanceof Error) node.error(database);
+    let writing: Promise<void> = Promise.resolve();
+    const writeBack = (events: DispatchEvent[], now: number) => {
+      if (!database || database instanceof Error || !events.some((e) => e.coordination)) return;
+      writing = writing
+        .then(async () => {
+          const { db } = await database.coordination();
+          await writeDeviceStates(db, events, now);
+        })
+        .catch((err: unknown) => {
+          const written = events.filter((e) => e.coordination);
+          node.error(new Error(RED._("elfe-dispatch.errors.writeBack", { error: asError(err).message })), { topic: "write-back", payload: written } as NodeMessage);
+        });
+    };
+
     const showStatus = (summary: DispatchSummary, failures: number) => {
       const withDid = (text: string) => (lastDid ? `${text} · ${lastDid}` : text);
       if (failures > 0) {
@@ -102,6 +122,7 @@ export default function register(RED: NodeAPI): void {
         timers.add(timer);
       }
       immediate[EVENTS] = outcome.events.map((e: DispatchEvent) => ({ topic: e.kind, payload: e }));
+      writeBack(outcome.events, now);
       if (immediate.some((m) => m.length > 0)) send(immediate.map((m) => (m.length ? m : null)));
       const failures = outcome.events.filter((e) => e.kind === "failed");
       for (const f of failures) node.error(new Error(`${f.deviceId}: ${f.message}`), { topic: f.kind, payload: f } as NodeMessage);

@@ -2,6 +2,10 @@ import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import territoryNode from "../../nodes/elfe-territory/elfe-territory";
 import dispatchNode from "../../nodes/elfe-dispatch/elfe-dispatch";
+import databaseNode from "../../nodes/elfe-database/elfe-database";
+import { tableOf } from "../../lib/coordination";
+import { SlotGrid } from "../../lib/time/grid";
+import { migratedDb, type MigratedDb } from "../lib/coordination/fixtures";
 import { validateDeviceCommand, validateDispatchEvent } from "../../lib/types";
 import { binding, decisions, device, heater, plan } from "../lib/dispatch/fixtures";
 import helper from "./helper";
@@ -250,5 +254,55 @@ describe("elfe-dispatch node", function () {
     n1.receive({ topic: "state" });
     assert.match((await caught).error.message, /no territory configured/);
     assert.ok(n1.status.calledWithMatch({ fill: "red", text: "elfe-dispatch.status.noTerritory" }));
+  });
+});
+
+describe("elfe-dispatch node writing back to the coordination database", function () {
+  this.timeout(180_000);
+  let m: MigratedDb;
+  beforeEach(async () => {
+    m = await migratedDb();
+    await helper.startServer();
+  });
+  afterEach(async function () {
+    await helper.unload();
+    await helper.stopServer();
+    await m.close();
+  });
+
+  it("a confirmed start puts the ELFE device in manual (30 → 20) with its states and last start; a bad database is reported, orders still go", async function () {
+    const t = tableOf(m.db, "equipement_pilote_ou_mesure");
+    const { rows } = await m.db.pool.query(`INSERT INTO ${t} (equipement_pilote_ou_mesure_type_id, equipement_pilote_ou_mesure_mode_id, nom_humain) VALUES (112, 30, 'lave-linge') RETURNING id`);
+    const id = String(rows[0].id);
+    const u = new URL(m.test.url);
+    const db = { id: "db1", type: "elfe-database", mode: "postgres", host: u.hostname, port: Number(u.port), database: u.pathname.slice(1), user: decodeURIComponent(u.username), schema: m.test.schema, migrate: false };
+    await helper.load([...nodes, databaseNode], [...flow({ database: "db1" }), db], { db1: {} });
+    const n1 = helper.getNode("n1") as any;
+    const got = collect();
+    const now = new SlotGrid({ zone: "Europe/Paris", stepMinutes: 15 }).slotStart(Date.now());
+    n1.receive({ topic: "devices", payload: [binding(id)] });
+    n1.receive({ topic: "plan", payload: plan(now.toISO()!, [device(id, decisions(96, [0]))]) });
+    await delivered();
+    assert.deepEqual(commands(got.shelly), [`${id}:on@plug-${id}`]);
+    n1.receive({ topic: "reading", payload: { deviceId: `plug-${id}`, ts: new Date().toISOString(), on: true, powerW: 1800 } });
+    const row = async () => (await m.db.pool.query(`SELECT * FROM ${t} WHERE id = $1`, [Number(id)])).rows[0];
+    for (let i = 0; i < 100 && (await row()).equipement_pilote_ou_mesure_mode_id !== 20; i++) await new Promise((r) => setTimeout(r, 50));
+    const r = await row();
+    assert.deepEqual([r.equipement_pilote_ou_mesure_mode_id, r.etat_commande_id, r.etat_controle_id, r.ems_consigne_marche], [20, 13, 15, true]);
+    assert.ok(Math.abs(Number(r.timestamp_derniere_mise_en_marche) * 1000 - Date.now()) < 60_000);
+    assert.deepEqual(got.caught, []);
+
+    // The database goes away: the next orders are still sent, the failed write goes to Catch.
+    await helper.unload();
+    await helper.load([...nodes, databaseNode], [...flow({ database: "db1" }), { ...db, port: 1 }], { db1: {} });
+    const n2 = helper.getNode("n1") as any;
+    const got2 = collect();
+    n2.receive({ topic: "devices", payload: [binding(id)] });
+    n2.receive({ topic: "plan", payload: plan(now.toISO()!, [device(id, decisions(96, [0]))]) });
+    await delivered();
+    assert.deepEqual(commands(got2.shelly), [`${id}:on@plug-${id}`]);
+    n2.receive({ topic: "reading", payload: { deviceId: `plug-${id}`, ts: new Date().toISOString(), on: true, powerW: 1800 } });
+    for (let i = 0; i < 200 && got2.caught.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(got2.caught[0]?.error?.message ?? "", /elfe-dispatch.errors.writeBack|not written/);
   });
 });
