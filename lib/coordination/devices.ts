@@ -41,6 +41,19 @@ function fill(template: string, row: Pick<BindingRow, "id_materiel" | "sortie">)
   return template.replaceAll("{id}", row.id_materiel).replaceAll("{sortie}", String(row.sortie ?? ""));
 }
 
+/**
+ * The plug id the family's translator expects: Socorel outputs are `<serial>/<output>`, SwitchBot
+ * bots `<hub>/<bot>` (ELFE stores the bridge's path `<hub>/bot/<bot>`); others are `id_materiel`.
+ */
+export function plugIdOf(row: Pick<BindingRow, "epom_id" | "family" | "id_materiel" | "sortie">): string {
+  if (row.family === "socorel") {
+    if (row.sortie === null || !(Number(row.sortie) >= 1 && Number(row.sortie) <= 8)) throw new RangeError(`device ${row.epom_id}: Socorel ${row.id_materiel} needs its output (sortie 1 to 8)`);
+    return `${row.id_materiel}/${Number(row.sortie)}`;
+  }
+  if (row.family === "switchbot") return row.id_materiel.replace(/^([^/]+)\/bot\/([^/]+)$/, "$1/$2");
+  return row.id_materiel;
+}
+
 /** Maps one joined row to its binding; throws a RangeError naming the device when the row cannot be used. */
 export function deviceOf(row: BindingRow): CoordinatedDevice {
   if (!(PLUG_FAMILIES as readonly string[]).includes(row.family)) {
@@ -60,7 +73,7 @@ export function deviceOf(row: BindingRow): CoordinatedDevice {
     elfeType: Number(row.type),
     mode: Number(row.mode),
     family: row.family as PlugFamily,
-    plugId: row.id_materiel,
+    plugId: plugIdOf(row),
     ...(row.typology !== null ? { typology: Number(row.typology) } : {}),
   });
   return {

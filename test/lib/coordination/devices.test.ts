@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { readDevices, tableOf } from "../../../lib/coordination";
-import { validateDeviceBinding } from "../../../lib/types";
+import { socorel } from "../../../lib/devices/socorel";
+import { switchBot } from "../../../lib/devices/switchbot";
+import { validateDeviceBinding, type DeviceCommand } from "../../../lib/types";
 import { migratedDb, type MigratedDb } from "./fixtures";
 
 describe("coordination: device registry (piloted equipment -> plug family and MQTT topics)", function () {
@@ -47,6 +49,12 @@ describe("coordination: device registry (piloted equipment -> plug family and MQ
     assert.equal(by.get(String(tank))!.binding.family, "socorel");
     assert.equal(by.get(String(tank))!.commandTopic, "Socorel/121345678/sortie3");
     assert.equal(by.get(String(dish))!.commandTopic, "switchbot/C002/bot/C003/set");
+    // Plug ids as the translators expect them: the same topics come out of socorel / switchBot.
+    assert.equal(by.get(String(tank))!.binding.plugId, "121345678/3");
+    assert.equal(by.get(String(dish))!.binding.plugId, "C002/C003");
+    const order = (d: number, family: DeviceCommand["family"]): DeviceCommand => ({ deviceId: String(d), family, action: "on", at: new Date().toISOString(), reason: "plan" });
+    assert.equal(socorel({ devices: `${tank} = 121345678/3` }).command(order(tank, "socorel"))[0].topic, "Socorel/121345678/sortie3");
+    assert.equal(switchBot({ devices: `${dish} = C002/C003` }).command(order(dish, "switchbot"))[0].topic, "switchbot/C002/bot/C003/set");
     assert.equal(by.get(String(ev))!.binding.family, "shelly-gen2");
     assert.equal(by.get(String(ev))!.rootTopic, "elfe/site4/D003");
     assert.equal(by.get(String(ev))!.commandTopic, "elfe/site4/D003/rpc");
