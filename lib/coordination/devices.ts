@@ -92,7 +92,7 @@ export interface DeviceRegistry {
   warnings: PlanWarning[];
 }
 
-/** The switching device of every piloted equipment (optionally only `ids`); warnings for those without one. */
+/** The switching device of every equipment (optionally only `ids`); warnings for those (asked for, or piloted) without one. */
 export async function readDevices(db: CoordinationDb, ids?: string[]): Promise<DeviceRegistry> {
   const t = (name: string) => tableOf(db, name);
   const wanted = ids ? ids.filter((i) => /^\d{1,9}$/.test(i)).map(Number) : null;
@@ -125,7 +125,10 @@ export async function readDevices(db: CoordinationDb, ids?: string[]): Promise<D
       warnings.push({ code: "WARN_DATABASE", deviceId: String(row.epom_id), message: (err as Error).message });
     }
   }
-  for (const id of wanted ?? []) {
+  // Asked for by id, or piloted (mode 30) when no ids are given: each one without a plug is named.
+  const expected =
+    wanted ?? (await rowsOf<{ id: number }>(db.pool, `SELECT id FROM ${t("equipement_pilote_ou_mesure")} WHERE equipement_pilote_ou_mesure_mode_id = 30 ORDER BY id`)).map((r) => r.id);
+  for (const id of expected) {
     if (!seen.has(id)) warnings.push({ code: "WARN_DATABASE", deviceId: String(id), message: `device ${id}: no home-automation device switches it` });
   }
   return { devices, warnings };

@@ -1,6 +1,8 @@
 // Reads the devices to plan now from the coordination database (ELFE's rules) and sends them as
-// FlexRequest[]; rows that cannot be planned come out as warnings naming the device.
+// FlexRequest[]; rows that cannot be planned come out as warnings naming the device. A second
+// output gives the piloted devices with their plugs (topic "devices"), for elfe-dispatch.
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
+import { readDevices } from "../../lib/coordination/devices";
 import { readFlexRequests } from "../../lib/coordination/requests";
 import { asError, databaseOf, territoryOf } from "../node-helpers";
 
@@ -35,7 +37,11 @@ export default function register(RED: NodeAPI): void {
           shape: "dot",
           text: RED._("elfe-flex-requests.status.read", { requests: reading.requests.length, warnings: reading.warnings.length }),
         });
-        send({ ...msg, payload: reading.requests, requests: reading.requests, warnings: reading.warnings, begin: reading.begin });
+        const registry = await readDevices(db);
+        send([
+          { ...msg, payload: reading.requests, requests: reading.requests, warnings: reading.warnings, begin: reading.begin },
+          { topic: "devices", payload: registry.devices.map((d) => d.binding), warnings: registry.warnings },
+        ]);
         done();
       } catch (err) {
         const e = asError(err);

@@ -40,10 +40,11 @@ const flow = (db: Record<string, unknown>, read: Record<string, unknown> = {}) =
   { id: "f1", type: "tab" },
   territory,
   db,
-  { id: "req", z: "f1", type: "elfe-flex-requests", database: "db1", territory: "t1", wires: [["h1"]] },
+  { id: "req", z: "f1", type: "elfe-flex-requests", database: "db1", territory: "t1", wires: [["h1"], ["h4"]] },
   { id: "pub", z: "f1", type: "elfe-plan-publish", database: "db1", resultType: 0, wires: [["h2"]] },
   { id: "read", z: "f1", type: "elfe-plan-read", database: "db1", territory: "t1", resultTypes: "", listen: false, wires: [["h3"]], ...read },
   { id: "h1", z: "f1", type: "helper" },
+  { id: "h4", z: "f1", type: "helper" },
   { id: "h2", z: "f1", type: "helper" },
   { id: "h3", z: "f1", type: "helper" },
   { id: "c1", z: "f1", type: "catch", scope: null, wires: [["hc"]] },
@@ -130,11 +131,18 @@ describe("coordination nodes", function () {
     const ok = (await sql(`INSERT INTO ${t("equipement_pilote_ou_mesure")} (equipement_pilote_ou_mesure_type_id, equipement_pilote_ou_mesure_mode_id, nom_humain) VALUES (112, 30, 'lave-linge') RETURNING id`)).rows[0].id;
     await sql(`INSERT INTO ${t("equipement_pilote_machine_generique")} (equipement_pilote_ou_mesure_id, timestamp_de_fin_souhaite, delai_attente_maximale_apres_fin) VALUES ($1, $2, 3600)`, [ok, fin]);
     const bad = (await sql(`INSERT INTO ${t("equipement_pilote_ou_mesure")} (equipement_pilote_ou_mesure_type_id, equipement_pilote_ou_mesure_mode_id, nom_humain) VALUES (111, 30, 'lave-vaisselle') RETURNING id`)).rows[0].id;
+    await sql(`INSERT INTO ${t("equipement_domotique")} (equipement_domotique_type_id, equipement_domotique_usage_id, id_materiel, equipement_pilote_ou_mesure_id) VALUES (111, 11, 'shellyplug-s-ABCDEF', $1)`, [ok]);
     const got = next("h1");
+    const devices = next("h4");
     helper.getNode("req").receive({ payload: "now" } as any);
     const msg = await got;
     assert.deepEqual(msg.payload.map((r: any) => [r.deviceId, r.kind]), [[String(ok), "machine"]]);
     assert.deepEqual(msg.warnings.map((w: any) => w.deviceId), [String(bad)]);
+    // The second output: the piloted devices and their plugs, for the dispatch.
+    const bindings = await devices;
+    assert.equal(bindings.topic, "devices");
+    assert.deepEqual(bindings.payload.map((b: any) => [b.deviceId, b.family, b.plugId]), [[String(ok), "shelly-gen1", "shellyplug-s-ABCDEF"]]);
+    assert.deepEqual(bindings.warnings.map((w: any) => w.deviceId), [String(bad)], "no plug for the dishwasher");
     assert.ok((helper.getNode("req").status as any).calledWithMatch({ fill: "yellow", text: "elfe-flex-requests.status.read" }));
   });
 
