@@ -110,6 +110,8 @@ export const PlanSchema = z.object({
   devices: z.array(
     z.object({
       deviceId: z.string().min(1),
+      /** The household's name for it (from its request), for charts and screens. */
+      name: z.string().optional(),
       kind: z.enum(["machine", "water-heater", "ev", "heater-pilot-wire", "heater-thermal"]),
       elfeType: z.number().int().optional(),
       /** Continuous kinds are on/off per slot; one-shot kinds carry a 1 at their start slot. */

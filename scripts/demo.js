@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// `npm start`: an embedded MQTT broker (aedes) on a free loopback port, simulated Shelly and
-// Tasmota plugs connected to it (lib/sim/devices), and Node-RED (from devDependencies) with a user
-// dir under .demo/, this package linked into it and examples/demo-territory.json deployed: the
-// forecast → placement → plan chart → dispatch → translators → MQTT → plugs → confirmations loop.
-// PORT chooses the editor's port (default 1880). Prints the editor and plan page URLs.
+// `npm start`: an embedded MQTT broker (aedes) on a free loopback port, the demo households'
+// simulated plugs connected to it (lib/sim/devices: Shelly gen1 and gen2, Tasmota, Socorel), and
+// Node-RED (from devDependencies) with a user dir under .demo/, this package linked into it and
+// examples/demo-territory.json deployed, its coordination database embedded in .demo/ (PGlite):
+// simulation → forecast → requests → placement → publish → plan-read → dispatch → translators →
+// MQTT → plugs → confirmations, room 4A020 on simulated laptops, indicators.
+// `npm start -- --real` uses ELFE_PG_URL and ELFE_MQTT_URL instead of the embedded database and
+// broker (the tables go to the schema elfe_demo). PORT chooses the editor's port (default 1880).
 "use strict";
 const fs = require("fs");
 const net = require("net");
@@ -15,6 +18,18 @@ const root = path.resolve(__dirname, "..");
 const userDir = path.join(root, ".demo");
 const port = process.env.PORT || "1880";
 
+const real = process.argv.includes("--real");
+
+/** The demo flow, its database pointed at ELFE_PG_URL with --real (password as a credential). */
+function demoFlow() {
+  const flow = JSON.parse(fs.readFileSync(path.join(root, "examples", "demo-territory.json"), "utf8"));
+  if (!real) return { flow, credentials: {} };
+  const url = new URL(process.env.ELFE_PG_URL);
+  const db = flow.find((n) => n.type === "elfe-database");
+  Object.assign(db, { mode: "postgres", host: url.hostname, port: Number(url.port) || 5432, database: url.pathname.slice(1), user: decodeURIComponent(url.username), schema: "elfe_demo" });
+  return { flow, credentials: url.password ? { [db.id]: { password: decodeURIComponent(url.password) } } : {} };
+}
+
 function prepareUserDir() {
   fs.mkdirSync(path.join(userDir, "node_modules"), { recursive: true });
   const link = path.join(userDir, "node_modules", "node-red-contrib-elfe");
@@ -25,8 +40,11 @@ function prepareUserDir() {
     JSON.stringify({ name: "elfe-demo", private: true, dependencies: { "node-red-contrib-elfe": "file:.." } }, null, 2),
   );
   // The demo flow is rewritten at every start, so the demo always shows the package's current nodes.
-  const flow = JSON.parse(fs.readFileSync(path.join(root, "examples", "demo-territory.json"), "utf8"));
+  const { flow, credentials } = demoFlow();
   fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(flow, null, 2));
+  // credentialSecret is false: a plain credentials file, written only when --real brings a password.
+  fs.rmSync(path.join(userDir, "flows_cred.json"), { force: true });
+  if (Object.keys(credentials).length) fs.writeFileSync(path.join(userDir, "flows_cred.json"), JSON.stringify(credentials), { mode: 0o600 });
   fs.writeFileSync(
     path.join(userDir, "settings.js"),
     `module.exports = {
@@ -52,15 +70,16 @@ async function startBroker() {
   return { port: server.address().port, close };
 }
 
-/** The simulated plugs of examples/demo-territory.json; each order they receive is printed. */
+/** The plugs of the demo households (lib/sim/households.ts); each order they receive is printed. */
 async function startDevices(url) {
   const sim = require(path.join(root, "dist", "lib", "sim", "devices.js"));
   const say = (name) => (topic, payload) => process.stdout.write(`[sim] ${name} received ${topic} ${payload}\n`);
   const devices = [
-    new sim.TasmotaDouble({ url, topic: "ecs01", loadW: 2300, onOrder: say("hot-water tank (Tasmota ecs01)") }),
-    new sim.ShellyGen1Double({ url, base: "shellies", id: "shellyplug-s-wm01", loadW: 2000, onOrder: say("washing machine (Shelly gen1 wm01)") }),
-    new sim.ShellyGen1Double({ url, base: "shellies", id: "shellyplug-s-dw01", loadW: 1800, onOrder: say("dishwasher (Shelly gen1 dw01)") }),
-    new sim.ShellyGen2Double({ url, prefix: "shellyplus1pm-ev01", loadW: 7400, onOrder: say("electric car (Shelly gen2 ev01)") }),
+    new sim.ShellyGen1Double({ url, base: "shellies", id: "shellyplug-s-wm01", loadW: 2000, onOrder: say("washing machine Dupont (Shelly gen1 wm01)") }),
+    new sim.ShellyGen2Double({ url, prefix: "shellyplus1pm-dw01", loadW: 1800, onOrder: say("dishwasher Martin (Shelly gen2 dw01)") }),
+    new sim.TasmotaDouble({ url, topic: "ecs01", loadW: 2000, onOrder: say("hot-water tank Le Goff (Tasmota ecs01)") }),
+    new sim.SocorelDouble({ url, base: "Socorel", serial: "sc01", onOrder: say("hot-water tank Riou (Socorel sc01, output 3)") }),
+    new sim.ShellyGen2Double({ url, prefix: "shellyplus1pm-ev01", loadW: 3700, onOrder: say("electric car Guérin (Shelly gen2 ev01)") }),
   ];
   await Promise.all(devices.map((d) => d.start()));
   // Plugs report their power and energy every 30 s, as the real ones do.
@@ -69,13 +88,16 @@ async function startDevices(url) {
 }
 
 async function main() {
+  if (real && !(process.env.ELFE_PG_URL && process.env.ELFE_MQTT_URL)) throw new Error("--real needs ELFE_PG_URL (postgres://user:password@host:port/database) and ELFE_MQTT_URL (mqtt://host:port)");
   prepareUserDir();
-  const broker = await startBroker();
-  const devices = await startDevices(`mqtt://127.0.0.1:${broker.port}`);
-  process.stdout.write(`Embedded MQTT broker on mqtt://127.0.0.1:${broker.port} with 4 simulated plugs\n`);
+  const broker = real ? undefined : await startBroker();
+  const mqttUrl = real ? process.env.ELFE_MQTT_URL : `mqtt://127.0.0.1:${broker.port}`;
+  const { hostname, port: mqttPort } = new URL(mqttUrl);
+  const devices = await startDevices(mqttUrl);
+  process.stdout.write(`${real ? "MQTT broker" : "Embedded MQTT broker"} on ${mqttUrl} with 5 simulated plugs; coordination database ${real ? "from ELFE_PG_URL, schema elfe_demo" : "embedded in .demo/elfe-db"}\n`);
   const red = spawn(process.execPath, [require.resolve("node-red/red.js"), "--userDir", userDir, "--settings", path.join(userDir, "settings.js")], {
     stdio: ["inherit", "pipe", "inherit"],
-    env: { ...process.env, ELFE_MQTT_HOST: "127.0.0.1", ELFE_MQTT_PORT: String(broker.port) },
+    env: { ...process.env, ELFE_MQTT_HOST: hostname, ELFE_MQTT_PORT: mqttPort || "1883" },
   });
   red.stdout.on("data", (chunk) => {
     process.stdout.write(chunk);
@@ -89,7 +111,7 @@ async function main() {
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => red.kill(sig));
   red.on("exit", async (code) => {
     await devices.stop().catch(() => undefined);
-    await broker.close().catch(() => undefined);
+    await broker?.close().catch(() => undefined);
     process.exit(code ?? 0);
   });
 }

@@ -23,7 +23,7 @@ export interface PlanView {
   labels: string[];
   withoutFlexW: number[];
   withFlexW: number[];
-  devices: { deviceId: string; kind: string; energyWh: number; start?: string; spans: GanttSpan[] }[];
+  devices: { deviceId: string; name?: string; kind: string; energyWh: number; start?: string; spans: GanttSpan[] }[];
   warnings: Plan["warnings"];
   summary: { deviceCount: number; objectiveWh: number; solveMs: number; method: string };
 }
@@ -61,6 +61,7 @@ export function planView(plan: Plan, zone: string): PlanView {
     withFlexW: plan.curves.withFlexW,
     devices: plan.devices.map((d) => ({
       deviceId: d.deviceId,
+      ...(d.name ? { name: d.name } : {}),
       kind: d.kind,
       energyWh: d.energyWh,
       start: d.start,

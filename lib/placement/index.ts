@@ -118,6 +118,7 @@ export function placeFlexibility(highs: Highs | undefined, input: PlacementInput
   if (gaps > 0) warn("WARN_IGNORED", undefined, `the forecast has ${gaps} missing slot(s): filled linearly from their neighbours`);
 
   const seen = new Set<string>();
+  const names = new Map(input.requests.filter((r) => r.name).map((r) => [r.deviceId, r.name!]));
   const jobs: Job[] = [];
   for (const req of input.requests) {
     if (seen.has(req.deviceId)) {
@@ -229,6 +230,8 @@ export function placeFlexibility(highs: Highs | undefined, input: PlacementInput
     }
     const dev: Plan["devices"][number] = { deviceId: j.deviceId, kind: j.kind, continuous: j.continuous, decisions: d.decisions, energyWh: Math.round(e * 1000) / 1000 };
     if (j.elfeType !== undefined) dev.elfeType = j.elfeType;
+    const name = names.get(j.deviceId);
+    if (name) dev.name = name;
     if (d.start !== undefined) dev.start = h.iso(d.start);
     devices.push(dev);
   }

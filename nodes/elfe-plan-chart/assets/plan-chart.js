@@ -40,7 +40,7 @@
     var gantt = el("div", { class: "elfe-plan-gantt" });
     view.devices.forEach(function (d) {
       var row = el("div", { class: "elfe-plan-row", "data-device": d.deviceId });
-      row.appendChild(el("span", { class: "elfe-plan-device", title: d.kind }, d.deviceId));
+      row.appendChild(el("span", { class: "elfe-plan-device", title: d.kind + " · " + d.deviceId }, d.name || d.deviceId));
       var strip = el("span", { class: "elfe-plan-strip" });
       d.spans.forEach(function (s) {
         var bar = el("i", {
