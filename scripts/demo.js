@@ -13,6 +13,7 @@ const net = require("net");
 const path = require("path");
 const { spawn } = require("child_process");
 const { setInterval, clearInterval } = require("timers");
+const { URL } = require("url");
 
 const root = path.resolve(__dirname, "..");
 const userDir = path.join(root, ".demo");
