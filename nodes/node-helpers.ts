@@ -22,7 +22,10 @@ export function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-/** setTimeout whose callback errors go to node.error and a red status instead of the runtime. */
+/**
+ * setTimeout on the nodes' clock (`ms` shortened when the demo's clock runs faster), whose
+ * callback errors go to node.error and a red status instead of the runtime.
+ */
 export function safeTimeout(node: Node, ms: number, fn: () => void | Promise<void>): NodeJS.Timeout {
   return setTimeout(() => {
     Promise.resolve()
@@ -32,11 +35,12 @@ export function safeTimeout(node: Node, ms: number, fn: () => void | Promise<voi
         node.error(e);
         node.status({ fill: "red", shape: "ring", text: e.message.slice(0, 60) });
       });
-  }, ms);
+  }, realDelay(ms));
 }
 
 // ---- coordination database (elfe-database config node) ----
 import type { Coordination } from "../lib/coordination/connection";
+import { realDelay } from "../lib/time/clock";
 
 export interface DatabaseConfigNode extends Node {
   /** The open database (migrated when the node says so); rejects with the reason it could not open. */

@@ -5,6 +5,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "nod
 import { asError, safeTimeout, type StatusFill } from "./node-helpers";
 import { AddressBook, Confirmations, type Due, type Translator, type TranslatorOptions } from "../lib/devices/translator";
 import { validateDeviceCommand, type DeviceCommand, type MqttMessage } from "../lib/types";
+import * as clock from "../lib/time/clock";
 export interface TranslatorNodeDef extends NodeDef {
   base?: string;
   devices?: string;
@@ -58,7 +59,7 @@ export function registerTranslatorNode(RED: NodeAPI, type: string, factory: (opt
       node.status({ fill, shape: fill === "red" ? "ring" : "dot", text: RED._(`${type}.status.${key}`, params) });
     /** Readings come by thousands: their status is shown at most once a second. */
     const sayRoutine = (key: string, params: Record<string, string | number>) => {
-      const now = Date.now();
+      const now = clock.now();
       if (now - lastRoutineStatus < 1000) return;
       lastRoutineStatus = now;
       say(key === "ignored" ? "grey" : "green", key, params);
@@ -82,8 +83,8 @@ export function registerTranslatorNode(RED: NodeAPI, type: string, factory: (opt
       clearTimeout(timer);
       const next = confirmations.nextDeadline();
       if (next === undefined) return;
-      timer = safeTimeout(node, Math.max(1, next - Date.now()), () => {
-        deliver(confirmations.tick(Date.now()), (msgs) => node.send(msgs));
+      timer = safeTimeout(node, Math.max(1, next - clock.now()), () => {
+        deliver(confirmations.tick(clock.now()), (msgs) => node.send(msgs));
         schedule();
       });
     };
@@ -96,9 +97,9 @@ export function registerTranslatorNode(RED: NodeAPI, type: string, factory: (opt
           for (const cmd of commands) {
             if (cmd.family !== translator.family) throw new Error(`${cmd.deviceId}: a ${cmd.family} command sent to the ${translator.family} translator`);
             const messages = translator.command(cmd);
-            confirmations.sent(cmd, messages, Date.now());
+            confirmations.sent(cmd, messages, clock.now());
             out.push(...messages.map(mqttOut));
-            if (messages.length === 0) send([null, null, { topic: cmd.deviceId, payload: { event: "unchanged", deviceId: cmd.deviceId, at: new Date().toISOString(), command: cmd } }]);
+            if (messages.length === 0) send([null, null, { topic: cmd.deviceId, payload: { event: "unchanged", deviceId: cmd.deviceId, at: new Date(clock.now()).toISOString(), command: cmd } }]);
           }
           send([out, null, null]);
           const last = commands[commands.length - 1];
@@ -107,7 +108,7 @@ export function registerTranslatorNode(RED: NodeAPI, type: string, factory: (opt
           return done();
         }
         if (typeof msg.topic !== "string" || msg.topic === "") throw new Error("expected a DeviceCommand, or an MQTT message with a topic");
-        const translation = translator.parse({ topic: msg.topic, payload: msg.payload }, new Date());
+        const translation = translator.parse({ topic: msg.topic, payload: msg.payload }, new Date(clock.now()));
         if (!translation) {
           sayRoutine("ignored", { topic: msg.topic.slice(0, 40) });
           return done();
@@ -116,7 +117,7 @@ export function registerTranslatorNode(RED: NodeAPI, type: string, factory: (opt
           send([null, translation.readings.map((r) => ({ topic: r.deviceId, payload: r })), null]);
           sayRoutine("reading", { device: translation.readings[0].deviceId });
         }
-        deliver(confirmations.observe(translation, Date.now()), send);
+        deliver(confirmations.observe(translation, clock.now()), send);
         schedule();
         done();
       } catch (err) {

@@ -6,7 +6,8 @@
 // simulation → forecast → requests → placement → publish → plan-read → dispatch → translators →
 // MQTT → plugs → confirmations, room 4A020 on simulated laptops, indicators.
 // `npm start -- --real` uses ELFE_PG_URL and ELFE_MQTT_URL instead of the embedded database and
-// broker (the tables go to the schema elfe_demo). PORT chooses the editor's port (default 1880).
+// broker (the tables go to the schema elfe_demo); `--speed N` runs the nodes' clock N times faster.
+// PORT chooses the editor's port (default 1880).
 "use strict";
 const fs = require("fs");
 const net = require("net");
@@ -20,6 +21,9 @@ const userDir = path.join(root, ".demo");
 const port = process.env.PORT || "1880";
 
 const real = process.argv.includes("--real");
+/** `--speed N`: the nodes' clock runs N times faster (lib/time/clock.ts), e.g. 96: a day in 15 minutes. */
+const speedAt = process.argv.indexOf("--speed");
+const speed = speedAt > 0 ? Number(process.argv[speedAt + 1]) : 1;
 
 /** The demo flow, its database pointed at ELFE_PG_URL with --real (password as a credential). */
 function demoFlow() {
@@ -89,6 +93,7 @@ async function startDevices(url) {
 }
 
 async function main() {
+  if (!(Number.isFinite(speed) && speed >= 1)) throw new Error("--speed needs a number ≥ 1, e.g. --speed 96 for a day in 15 minutes");
   if (real && !(process.env.ELFE_PG_URL && process.env.ELFE_MQTT_URL)) throw new Error("--real needs ELFE_PG_URL (postgres://user:password@host:port/database) and ELFE_MQTT_URL (mqtt://host:port)");
   prepareUserDir();
   const broker = real ? undefined : await startBroker();
@@ -96,9 +101,10 @@ async function main() {
   const { hostname, port: mqttPort } = new URL(mqttUrl);
   const devices = await startDevices(mqttUrl);
   process.stdout.write(`${real ? "MQTT broker" : "Embedded MQTT broker"} on ${mqttUrl} with 5 simulated plugs; coordination database ${real ? "from ELFE_PG_URL, schema elfe_demo" : "embedded in .demo/elfe-db"}\n`);
+  if (speed > 1) process.stdout.write(`Simulated time runs ${speed} times faster: a quarter-hour every ${((15 * 60) / speed).toFixed(1)} s\n`);
   const red = spawn(process.execPath, [require.resolve("node-red/red.js"), "--userDir", userDir, "--settings", path.join(userDir, "settings.js")], {
     stdio: ["inherit", "pipe", "inherit"],
-    env: { ...process.env, ELFE_MQTT_HOST: hostname, ELFE_MQTT_PORT: mqttPort || "1883" },
+    env: { ...process.env, ELFE_MQTT_HOST: hostname, ELFE_MQTT_PORT: mqttPort || "1883", ELFE_CLOCK_SPEED: String(speed) },
   });
   red.stdout.on("data", (chunk) => {
     process.stdout.write(chunk);

@@ -5,6 +5,7 @@
 // a device an operator put in another mode (10 "not piloted") stays there.
 import type { DispatchEvent } from "../types";
 import { inTransaction, tableOf, unixSeconds, type CoordinationDb } from "./db";
+import * as clock from "../time/clock";
 
 export interface DeviceStateReport {
   /** Rows changed (one per event that changed something). */
@@ -17,7 +18,7 @@ const ERRCOM = 60;
 const WRITABLE_MODES = [20, 30, 70];
 
 /** The events that carry coordination fields for an ELFE device, in the order they happened. */
-export async function writeDeviceStates(db: CoordinationDb, events: DispatchEvent[], now = Date.now()): Promise<DeviceStateReport> {
+export async function writeDeviceStates(db: CoordinationDb, events: DispatchEvent[], now = clock.now()): Promise<DeviceStateReport> {
   const report: DeviceStateReport = { updated: 0, skipped: [] };
   const writes = events.filter((e) => e.deviceId !== undefined && e.coordination && Object.keys(e.coordination).length > 0);
   const ours = writes.filter((e) => {

@@ -7,6 +7,7 @@ import { SCHEMA_VERSION, validatePlan, type Plan, type PlannedDevice } from "../
 import { rowsOf, tableOf, type CoordinationDb } from "./db";
 import { DECISION_COLUMNS } from "./schema/002_outputs";
 import { ELFE_SLOTS } from "./publish";
+import * as clock from "../time/clock";
 
 export interface ReadOptions {
   /** The territory's time zone, for the ISO times of rows ELFE's own EMS wrote. */
@@ -71,7 +72,7 @@ const KINDS = new Set<string>(["machine", "water-heater", "ev", "heater-pilot-wi
 
 /** The plan in force, or null when no row covers now. */
 export async function readLatestPlan(db: CoordinationDb, options: ReadOptions = {}): Promise<PlanReading | null> {
-  const now = options.now ?? Date.now();
+  const now = options.now ?? clock.now();
   const grid = new SlotGrid({ zone: options.zone ?? "Europe/Paris", stepMinutes: 15 });
   const types = options.resultTypes && options.resultTypes.length > 0 ? options.resultTypes : null;
   const t = (name: string) => tableOf(db, name);

@@ -12,6 +12,7 @@ import { SlotGrid } from "../time/grid";
 import { validateFlexRequest, type FlexRequest, type PlanWarning } from "../types";
 import { rowsOf, tableOf, type CoordinationDb } from "./db";
 import { DECISION_COLUMNS } from "./schema/002_outputs";
+import * as clock from "../time/clock";
 
 export const MODE_PILOTED = 30;
 export const MACHINE_TYPES = [1, 111, 112, 113];
@@ -110,7 +111,7 @@ function slotPeriods(grid: SlotGrid, periods: Period[], from: number, to: number
 
 export async function readFlexRequests(db: CoordinationDb, options: RequestOptions): Promise<FlexRequestsReading> {
   const grid = new SlotGrid({ zone: options.zone, stepMinutes: options.stepMinutes });
-  const now = options.now ?? Date.now();
+  const now = options.now ?? clock.now();
   const stepMs = grid.stepMs;
   // ELFE: now rounded to the nearest slot start is the slot in progress; the plan begins at the next one.
   const current = grid.slotStart(now + stepMs / 2).toMillis();

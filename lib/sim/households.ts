@@ -4,6 +4,7 @@
 // comes back half empty. `elfe-flex-requests` reads them with ELFE's rules.
 import { DateTime } from "luxon";
 import { inTransaction, rowsOf, tableOf, unixSeconds, type CoordinationDb } from "../coordination/db";
+import * as clock from "../time/clock";
 
 interface Plug {
   /** equipement_domotique_type id (its family and topics), usage, id_materiel, Socorel output. */
@@ -53,7 +54,7 @@ export interface SeedReport {
  * and wants its charge for the next morning.
  */
 export async function seedHouseholds(db: CoordinationDb, options: { zone: string; now?: number }): Promise<SeedReport> {
-  const now = options.now ?? Date.now();
+  const now = options.now ?? clock.now();
   const t = (name: string) => tableOf(db, name);
   return inTransaction(db, async (client) => {
     // One seeder at a time (two demo nodes, a double deploy): the second one sees the rows.

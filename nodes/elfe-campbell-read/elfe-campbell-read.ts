@@ -8,6 +8,7 @@ import { gridOf } from "../../lib/territory";
 import { toMillis } from "../../lib/time";
 import { validateReading, validateSlotSeries } from "../../lib/types";
 import { errorStatus, territoryOf, timeoutMs } from "../node-helpers";
+import * as clock from "../../lib/time/clock";
 
 interface CampbellDef extends NodeDef {
   territory: string;
@@ -47,7 +48,7 @@ export default function register(RED: NodeAPI): void {
       try {
         const m = msg as NodeMessageInFlow & { since?: unknown; until?: unknown };
         const instant = (v: unknown, fallback: number) => (typeof v === "string" || typeof v === "number" ? toMillis(v) : fallback);
-        const now = Date.now();
+        const now = clock.now();
         node.status({ fill: "blue", shape: "dot", text: RED._("elfe-campbell-read.status.reading") });
         const table = await queryCampbell(
           {

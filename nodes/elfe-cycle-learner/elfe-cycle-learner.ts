@@ -5,6 +5,7 @@ import { cycleProfile, detectCycles, mergeCycles, powerSamples, type LearnedCycl
 import { toMillis } from "../../lib/time";
 import type { LearnedProfile } from "../../lib/types";
 import { asError, territoryOf } from "../node-helpers";
+import * as clock from "../../lib/time/clock";
 
 interface CycleLearnerDef extends NodeDef {
   territory: string;
@@ -73,7 +74,7 @@ export default function register(RED: NodeAPI): void {
           done();
           return;
         }
-        const payload: LearnedProfile = { deviceId, ...profile, learnedAt: new Date().toISOString() };
+        const payload: LearnedProfile = { deviceId, ...profile, learnedAt: new Date(clock.now()).toISOString() };
         node.status({
           fill: "green",
           shape: "dot",

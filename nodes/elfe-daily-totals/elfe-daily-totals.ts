@@ -5,6 +5,7 @@ import { DailyTotals, type DailyTotalsState, type MeterSample } from "../../lib/
 import { checkTariff, type Tariff, type TariffWindow } from "../../lib/indicators/tariff";
 import { gridOf } from "../../lib/territory";
 import { asError, territoryOf } from "../node-helpers";
+import * as clock from "../../lib/time/clock";
 
 interface DailyTotalsDef extends NodeDef {
   territory: string;
@@ -34,7 +35,7 @@ function sampleOf(payload: unknown): MeterSample {
   const p = payload as Record<string, unknown>;
   const fields = ["gridImportWh", "gridExportWh", "pvWh", "gridW", "pvW"] as const;
   if (!fields.some((f) => p[f] !== undefined)) throw new TypeError(`payload has none of ${fields.join(", ")}`);
-  const sample: MeterSample = { ts: typeof p.ts === "string" || typeof p.ts === "number" ? p.ts : Date.now() };
+  const sample: MeterSample = { ts: typeof p.ts === "string" || typeof p.ts === "number" ? p.ts : clock.now() };
   for (const f of fields) if (p[f] !== undefined) sample[f] = p[f] as number;
   return sample;
 }

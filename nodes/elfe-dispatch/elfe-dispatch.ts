@@ -19,6 +19,7 @@ import {
   type Reading,
 } from "../../lib/types";
 import { asError, databaseOf, safeTimeout, territoryOf } from "../node-helpers";
+import * as clock from "../../lib/time/clock";
 
 interface DispatchDef extends NodeDef {
   territory: string;
@@ -148,24 +149,24 @@ export default function register(RED: NodeAPI): void {
       clearTimeout(wakeTimer);
       const next = dispatcher.nextWake();
       if (next === undefined) return;
-      wakeTimer = safeTimeout(node, Math.max(1, next - Date.now()), () => {
-        const now = Date.now();
+      wakeTimer = safeTimeout(node, Math.max(1, next - clock.now()), () => {
+        const now = clock.now();
         emit(dispatcher.wake(now), sendNow, now);
       });
     };
 
     const scheduleSlot = () => {
-      const delay = grid.msUntilNextSlot(Date.now());
+      const delay = grid.msUntilNextSlot(clock.now());
       slotTimer = safeTimeout(node, Math.max(1, delay), () => {
         scheduleSlot();
-        const now = Date.now();
+        const now = clock.now();
         emit(dispatcher.tick(now), sendNow, now);
       });
     };
 
     node.on("input", (msg: NodeMessageInFlow, send, done) => {
       try {
-        const now = Date.now();
+        const now = clock.now();
         const topic = typeof msg.topic === "string" ? msg.topic : "";
         let outcome: Outcome;
         if (topic === "devices") {
@@ -224,7 +225,7 @@ export default function register(RED: NodeAPI): void {
     const saved: unknown = node.context().get(CONTEXT_KEY);
     if (saved !== undefined) {
       restoreTimer = safeTimeout(node, 100, () => {
-        const now = Date.now();
+        const now = clock.now();
         try {
           emit(dispatcher.restore(saved, now), sendNow, now);
         } catch (err) {

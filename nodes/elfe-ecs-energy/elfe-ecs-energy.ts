@@ -3,6 +3,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { ecsEnergy, ecsInput } from "../../lib/learning";
 import { asError } from "../node-helpers";
+import * as clock from "../../lib/time/clock";
 
 interface EcsEnergyDef extends NodeDef {
   deviceId: string;
@@ -22,7 +23,7 @@ export default function register(RED: NodeAPI): void {
     node.on("input", (msg: EcsMsg, send, done) => {
       try {
         const deviceId = config.deviceId || (typeof msg.deviceId === "string" ? msg.deviceId : "") || (typeof msg.topic === "string" ? msg.topic : "");
-        const end = typeof msg.end === "string" && msg.end.trim() !== "" ? msg.end : Date.now();
+        const end = typeof msg.end === "string" && msg.end.trim() !== "" ? msg.end : clock.now();
         const result = ecsEnergy(ecsInput(msg.payload, unit), end, hours);
         node.status({ fill: "green", shape: "dot", text: RED._("elfe-ecs-energy.status.done", { kwh: (result.energyWh / 1000).toFixed(2), method: result.method }) });
         send(Object.assign(msg, { payload: { deviceId: deviceId || undefined, ...result } }));

@@ -4,6 +4,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { latestTemperatures } from "../../lib/learning";
 import { validateReading, type Reading } from "../../lib/types";
 import { asError } from "../node-helpers";
+import * as clock from "../../lib/time/clock";
 
 interface HeaterTemperaturesDef extends NodeDef {
   maxAgeMinutes: string | number;
@@ -25,7 +26,7 @@ export default function register(RED: NodeAPI): void {
           return checked.value;
         });
         const known = (node.context().get(KEY) as Reading[] | undefined) ?? [];
-        const now = Date.now();
+        const now = clock.now();
         const latest = latestTemperatures([...known, ...readings], now, maxAge);
         // Keep one reading per heater: the one the list shows.
         node.context().set(

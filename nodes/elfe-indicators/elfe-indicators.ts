@@ -5,6 +5,7 @@ import { FlexLedger, type FlexLedgerState } from "../../lib/indicators/flex-ledg
 import { computeIndicators, type IndicatorDevice, type TerritoryMeters } from "../../lib/indicators/indicators";
 import { validatePlan, validateReading, type Plan, type Reading } from "../../lib/types";
 import { asError } from "../node-helpers";
+import * as clock from "../../lib/time/clock";
 
 interface IndicatorsDef extends NodeDef {
   topicPrefix: string;
@@ -60,14 +61,14 @@ export default function register(RED: NodeAPI): void {
           }
           case "meters":
             meters = metersOf(msg.payload);
-            ledger.advance(Date.now(), plan, meters.consumptionW);
+            ledger.advance(clock.now(), plan, meters.consumptionW);
             node.context().set("flexLedger", ledger.snapshot());
             return done();
         }
-        ledger.advance(Date.now(), plan, meters?.consumptionW);
+        ledger.advance(clock.now(), plan, meters?.consumptionW);
         node.context().set("flexLedger", ledger.snapshot());
         const indicators = computeIndicators({
-          now: Date.now(),
+          now: clock.now(),
           plan,
           devices,
           readings: readings.size ? [...readings.values()] : undefined,
@@ -76,7 +77,7 @@ export default function register(RED: NodeAPI): void {
           onlineWithinMinutes,
           ledger: ledger.totals(),
         });
-        node.status({ fill: "green", shape: "dot", text: RED._("elfe-indicators.status.sent", { count: indicators.length, time: new Date().toISOString().slice(11, 16) }) });
+        node.status({ fill: "green", shape: "dot", text: RED._("elfe-indicators.status.sent", { count: indicators.length, time: new Date(clock.now()).toISOString().slice(11, 16) }) });
         // Output 1: one message per indicator (MQTT topic / Zabbix key); output 2: all of them in one object.
         send([
           indicators.map((i) => ({ topic: prefix + i.name.replace(/\./g, "/"), key: i.name, payload: i.value, unit: i.unit })),

@@ -5,6 +5,7 @@ import { applyScreenEvent, drawScreen, parseScreenMessage, screenViewOf, type Sc
 import { validatePlan, type ScreenView } from "../../lib/types";
 import { asError, territoryOf } from "../node-helpers";
 import { mqttOut } from "../translator-node";
+import * as clock from "../../lib/time/clock";
 
 interface OpenHaspDef extends NodeDef {
   territory: string;
@@ -40,7 +41,7 @@ export default function register(RED: NodeAPI): void {
           return done();
         }
         const view = views.get(screen.node);
-        const at = new Date().toISOString();
+        const at = new Date(clock.now()).toISOString();
         if (screen.kind === "lwt") {
           const action: NodeMessage = { topic: screen.node, payload: { event: screen.online ? "online" : "offline", screen: screen.node, at } };
           // The plate rebooted with only its pages.jsonl: draw everything again.
@@ -53,7 +54,7 @@ export default function register(RED: NodeAPI): void {
           say("grey", "unknown", screen.node);
           return done();
         }
-        const outcome = applyScreenEvent(view, screen, Date.now(), options);
+        const outcome = applyScreenEvent(view, screen, clock.now(), options);
         views.set(screen.node, outcome.view);
         send([
           outcome.redraw ? drawScreen(outcome.view, options, false).map(mqttOut) : null,

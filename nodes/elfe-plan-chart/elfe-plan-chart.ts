@@ -6,6 +6,7 @@ import type { Request, Response } from "express";
 import { planView, type PlanView } from "../../lib/indicators/plan-view";
 import { validatePlan } from "../../lib/types";
 import { asError, territoryOf } from "../node-helpers";
+import * as clock from "../../lib/time/clock";
 
 interface PlanChartDef extends NodeDef {
   territory: string;
@@ -58,7 +59,7 @@ export default function register(RED: NodeAPI): void {
         if (territory instanceof Error) throw territory;
         const plan = validatePlan.parse(msg.payload);
         const view = planView(plan, territory.zone);
-        shown.set(node.id, { name: node.name || plan.territory, onPage: config.onPage !== false, view, receivedAt: new Date().toISOString() });
+        shown.set(node.id, { name: node.name || plan.territory, onPage: config.onPage !== false, view, receivedAt: new Date(clock.now()).toISOString() });
         RED.comms.publish("elfe-plan/update", { id: node.id }, false);
         node.status({ fill: "green", shape: "dot", text: RED._("elfe-plan-chart.status.shown", { count: plan.devices.length, start: view.labels[0] ?? "" }) });
         done();

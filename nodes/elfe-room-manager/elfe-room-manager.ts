@@ -23,6 +23,7 @@ import {
 } from "../../lib/room";
 import { PLUG_FAMILIES, validateOverride, validateReading, validateSlotSeries, type DeviceCommand, type PlugFamily, type Reading, type SetpointCommand } from "../../lib/types";
 import { asError, safeTimeout, territoryOf } from "../node-helpers";
+import * as clock from "../../lib/time/clock";
 
 interface RoomManagerDef extends NodeDef {
   territory?: string;
@@ -159,7 +160,7 @@ export default function register(RED: NodeAPI): void {
       return;
     }
 
-    let inputs: RoomInputs = emptyInputs(Date.now());
+    let inputs: RoomInputs = emptyInputs(clock.now());
     // The state is mirrored in the node's context and read back at start, so a persistent context
     // store can carry the minimum times and the shed laptops over a restart.
     const context = node.context();
@@ -180,7 +181,7 @@ export default function register(RED: NodeAPI): void {
     let lightsTimer: NodeJS.Timeout | undefined;
     let settling = false;
 
-    const snapshot = (): RoomInputs => ({ ...inputs, now: Date.now() });
+    const snapshot = (): RoomInputs => ({ ...inputs, now: clock.now() });
     const send = (plugs: NodeMessage[], setpoints: NodeMessage[], report: NodeMessage | null) => {
       if (plugs.length || setpoints.length || report) node.send([plugs, setpoints, report ? [report] : []]);
     };
@@ -196,7 +197,7 @@ export default function register(RED: NodeAPI): void {
     const evaluateLights = (): NodeMessage[] => {
       // No decision before the presence sensor has spoken: the lights stay as people left them.
       if (!def.lightsId || presence === undefined) return [];
-      const now = Date.now();
+      const now = clock.now();
       const d = decideLights({ now, presence, lux }, lights, lightsConfig);
       lights = d.state;
       clearTimeout(lightsTimer);
@@ -210,7 +211,7 @@ export default function register(RED: NodeAPI): void {
     };
     const evaluateWarmth = (): NodeMessage[] => {
       if (!def.heatingId) return [];
-      const now = Date.now();
+      const now = clock.now();
       const occupied = presence === true || (lights.lastPresenceAt !== undefined && now - lights.lastPresenceAt < lightsConfig.offDelayMs);
       const d = decideWarmth({ now, occupied, bookings, surplusW: lastBalanceW }, warmth, warmthConfig);
       warmth = d.state;
@@ -260,7 +261,7 @@ export default function register(RED: NodeAPI): void {
     node.on("input", (msg: NodeMessageInFlow, _send, done) => {
       try {
         const topic = String(msg.topic ?? "").toLowerCase();
-        const now = Date.now();
+        const now = clock.now();
         const payload = msg.payload;
         if (topic === "plug" || topic === "plugs" || topic === "battery" || topic === "batteries") {
           for (const r of readingsOf(payload)) {

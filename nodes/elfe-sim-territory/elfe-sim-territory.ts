@@ -7,7 +7,8 @@ import { seedHouseholds } from "../../lib/sim/households";
 import { SimRoom } from "../../lib/sim/room-live";
 import { SimTerritory } from "../../lib/sim/territory";
 import { validateDeviceCommand } from "../../lib/types";
-import { asError, databaseOf, territoryOf } from "../node-helpers";
+import { asError, databaseOf, safeTimeout, territoryOf } from "../node-helpers";
+import * as clock from "../../lib/time/clock";
 
 interface SimTerritoryDef extends NodeDef {
   territory: string;
@@ -18,6 +19,7 @@ interface SimTerritoryDef extends NodeDef {
   historyDays: string | number;
   laptops: string | number;
   roomPvPeakW: string | number;
+  roomEverySeconds: string | number;
 }
 
 function positive(raw: unknown, fallback: number): number {
@@ -43,6 +45,26 @@ export default function register(RED: NodeAPI): void {
     const room = new SimRoom({ zone: territory.zone, seed, laptops: Math.floor(positive(config.laptops, 6)) });
     const roomShare = positive(config.roomPvPeakW, 400) / Math.max(1, pvPeakW);
     const historyDays = Math.max(1, Math.min(28, Math.floor(positive(config.historyDays, 7))));
+    const roomEveryMs = positive(config.roomEverySeconds, 60) * 1000;
+    let roomTimer: NodeJS.Timeout | undefined;
+
+    /** What the room's plugs, battery services and PV say now, then a cycle request. */
+    const roomMessages = (now: number): NodeMessage[] => {
+      room.advance(now);
+      const readings = room.readings(now);
+      return [
+        { topic: "pv", payload: Math.round(sim.pvW(now) * roomShare) },
+        { topic: "plug", payload: readings.plugs },
+        { topic: "battery", payload: readings.batteries },
+        { topic: "cycle", payload: now },
+      ];
+    };
+    // The room lives on its own period (on the nodes' clock), more often than the slots.
+    const tickRoom = () => {
+      node.send([null, roomMessages(clock.now()) as unknown as NodeMessage]);
+      roomTimer = safeTimeout(node, roomEveryMs, tickRoom);
+    };
+    if (roomEveryMs > 0 && room.laptops.length > 0) roomTimer = safeTimeout(node, Math.min(roomEveryMs, 3000), tickRoom);
 
     node.on("input", async (msg: NodeMessageInFlow, send, done) => {
       try {
@@ -52,16 +74,9 @@ export default function register(RED: NodeAPI): void {
           if (!room.command(command)) throw new Error(RED._("elfe-sim-territory.errors.unknownLaptop", { deviceId: command.deviceId }));
           return done();
         }
-        const now = Date.now();
-        room.advance(now);
-        const readings = room.readings(now);
-        const roomMsgs: NodeMessage[] = [
-          { topic: "pv", payload: Math.round(sim.pvW(now) * roomShare) },
-          { topic: "plug", payload: readings.plugs },
-          { topic: "battery", payload: readings.batteries },
-          { topic: "cycle", payload: now },
-        ];
-        // Topic "room": the room's readings only (the room manager runs more often than the slots).
+        const now = clock.now();
+        const roomMsgs = roomMessages(now);
+        // Topic "room": the room's readings only.
         if (msg.topic === "room") {
           send([null, roomMsgs as unknown as NodeMessage]);
           return done();
@@ -85,6 +100,7 @@ export default function register(RED: NodeAPI): void {
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {
+      clearTimeout(roomTimer);
       node.status({});
       done();
     });

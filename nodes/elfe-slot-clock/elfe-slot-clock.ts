@@ -3,6 +3,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { gridOf, slotTick, type Territory } from "../../lib/territory";
 import { safeTimeout, territoryOf } from "../node-helpers";
+import * as clock from "../../lib/time/clock";
 
 interface SlotClockDef extends NodeDef {
   territory: string;
@@ -30,7 +31,7 @@ export default function register(RED: NodeAPI): void {
     const grid = gridOf(territory);
 
     /** The tick for the slot that starts at the coming boundary when fired `lead` early. */
-    const tickNow = () => slotTick(territory, Date.now() + leadMs);
+    const tickNow = () => slotTick(territory, clock.now() + leadMs);
 
     const showStatus = (slotOfDay: number, slotsInDay: number, start: string) => {
       const time = grid.at(start).toFormat("HH:mm");
@@ -45,7 +46,7 @@ export default function register(RED: NodeAPI): void {
 
     const schedule = () => {
       // Recomputed from the clock each time, so timers never drift across a day or a DST change.
-      const now = Date.now();
+      const now = clock.now();
       const delay = grid.msUntilNextSlot(now + leadMs);
       timer = safeTimeout(node, Math.max(1, delay), () => {
         emit();

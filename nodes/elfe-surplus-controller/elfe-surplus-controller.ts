@@ -17,6 +17,7 @@ import {
 } from "../../lib/surplus";
 import { PLUG_FAMILIES, validateOverride, type DeviceCommand, type PlugFamily } from "../../lib/types";
 import { asError, safeTimeout } from "../node-helpers";
+import * as clock from "../../lib/time/clock";
 
 interface SurplusDef extends NodeDef {
   deviceId: string;
@@ -118,7 +119,7 @@ export default function register(RED: NodeAPI): void {
     };
 
     const decide = () => {
-      const now = Date.now();
+      const now = clock.now();
       const m = current(now);
       const availableW = m ? availableSurplus(m, state.setW) : undefined;
       const active = effectiveMode(mode, override, now);
@@ -141,7 +142,7 @@ export default function register(RED: NodeAPI): void {
 
     node.on("input", (msg: NodeMessageInFlow, _send, done) => {
       try {
-        const now = Date.now();
+        const now = clock.now();
         const topic = String(msg.topic ?? "").toLowerCase();
         const keys: Record<string, keyof typeof measure> = {
           grid: "gridW",

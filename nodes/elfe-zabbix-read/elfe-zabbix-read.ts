@@ -5,6 +5,7 @@ import { gridOf } from "../../lib/territory";
 import { parseTagList, readItemSeries, type ItemSelection } from "../../lib/sources/zabbix";
 import { asError, territoryOf } from "../node-helpers";
 import type { ZabbixServerNode } from "../elfe-zabbix-server/elfe-zabbix-server";
+import * as clock from "../../lib/time/clock";
 
 interface ZabbixReadDef extends NodeDef {
   server: string;
@@ -68,7 +69,7 @@ export default function register(RED: NodeAPI): void {
         const fromMsg = (msg as { selection?: ItemSelection }).selection;
         const selection = hasSelection(configured) ? configured : fromMsg && typeof fromMsg === "object" ? fromMsg : configured;
         const w = windowOf(msg);
-        const endMs = grid.slotStart(w.end ?? Date.now()).toMillis();
+        const endMs = grid.slotStart(w.end ?? clock.now()).toMillis();
         const startMs = grid.slotStart(w.start ?? endMs - hours * 3_600_000).toMillis();
         const count = grid.indexFrom(startMs, endMs);
         if (count <= 0) throw new RangeError(`the window ${grid.iso(startMs)} → ${grid.iso(endMs)} holds no slot`);

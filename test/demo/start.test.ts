@@ -39,7 +39,8 @@ describe("npm start (demo launcher)", function () {
 
   it("runs the demo territory: households in the embedded database, a plan placed, published, read back and charted, orders obeyed by the simulated plugs and confirmed, the room loop and the indicators", async function () {
     const port = await freePort();
-    red = spawn(process.execPath, [join(root, "scripts", "demo.js")], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+    // At 30 times real time: a quarter-hour every 30 s, so the test sees the plan roll over.
+    red = spawn(process.execPath, [join(root, "scripts", "demo.js"), "--speed", "30"], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     red.stdout!.on("data", (c) => (out += c));
     red.stderr!.on("data", (c) => (out += c));
@@ -102,6 +103,11 @@ describe("npm start (demo launcher)", function () {
     await until("a translator's confirmation", () => ["elfe-tasmota", "elfe-socorel", "elfe-shelly-gen1", "elfe-shelly-gen2"].some((t) => statusOf(t).some((s) => s.fill === "green" && /confirmed/.test(s.text ?? ""))), 30_000);
     const dispatchStatus = statusOf("elfe-dispatch").at(-1);
     assert.equal(dispatchStatus?.fill, "green", JSON.stringify(dispatchStatus));
+
+    // Time runs faster: the next quarter-hours come, and each one is planned again.
+    const ticks = statusOf("elfe-slot-clock").length;
+    await until("two more quarter-hours", () => statusOf("elfe-slot-clock").length >= ticks + 2, 90_000);
+    assert.match(out, /Simulated time runs 30 times faster/);
 
     // Room 4A020: the room manager ran a cycle on the simulated laptops; indicators were computed.
     await until("the room manager's cycle", () => done("elfe-room-manager"), 30_000);

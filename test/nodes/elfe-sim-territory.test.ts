@@ -31,7 +31,7 @@ describe("elfe-sim-territory node", function () {
         { id: "f1", type: "tab" },
         territory,
         db,
-        { id: "sim", z: "f1", type: "elfe-sim-territory", territory: "t1", database: "db1", seed: 3, pvPeakW: 50000, households: 30, historyDays: 2, laptops: 3, roomPvPeakW: 400, wires: [["history"], ["room"]] },
+        { id: "sim", z: "f1", type: "elfe-sim-territory", territory: "t1", database: "db1", seed: 3, pvPeakW: 50000, households: 30, historyDays: 2, laptops: 3, roomPvPeakW: 400, roomEverySeconds: 0, wires: [["history"], ["room"]] },
         { id: "history", z: "f1", type: "helper" },
         { id: "room", z: "f1", type: "helper" },
         { id: "c1", z: "f1", type: "catch", scope: null, wires: [["caught"]] },
@@ -60,5 +60,27 @@ describe("elfe-sim-territory node", function () {
     for (let i = 0; i < 100 && got.room.length < 8; i++) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(got.room[5].payload.find((p: any) => p.deviceId === laptop)?.on, false);
     assert.match(got.caught[0]?.error?.message ?? "", /unknownLaptop|PC99/);
+  });
+
+  it("sends the room's readings on its own period, and stops on close", async function () {
+    await helper.load(
+      [territoryNode, simNode],
+      [
+        { id: "f1", type: "tab" },
+        territory,
+        { id: "sim", z: "f1", type: "elfe-sim-territory", territory: "t1", seed: 3, laptops: 2, roomEverySeconds: 0.05, wires: [["history"], ["room"]] },
+        { id: "history", z: "f1", type: "helper" },
+        { id: "room", z: "f1", type: "helper" },
+      ],
+    );
+    const room: any[] = [];
+    helper.getNode("room").on("input", (msg: any) => room.push(msg));
+    await new Promise((r) => setTimeout(r, 400));
+    assert.ok(room.length >= 8, `${room.length} room messages`);
+    assert.deepEqual(room.slice(0, 4).map((msg) => msg.topic), ["pv", "plug", "battery", "cycle"]);
+    await helper.unload();
+    const after = room.length;
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(room.length, after, "no timer left after close");
   });
 });
