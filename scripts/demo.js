@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: an embedded MQTT broker (aedes) on a free loopback port, the demo households'
-// simulated plugs connected to it (lib/sim/devices: Shelly gen1 and gen2, Tasmota, Socorel), and
+// simulated devices connected to it (lib/sim/devices: Shelly gen1 and gen2, Tasmota, Socorel,
+// SwitchBot, Shelly H&T, an openHASP ELFI screen), and
 // Node-RED (from devDependencies) with a user dir under .demo/, this package linked into it and
 // examples/demo-territory.json deployed, its coordination database embedded in .demo/ (PGlite):
 // simulation → forecast → requests → placement → publish → plan-read → dispatch → translators →
@@ -85,10 +86,15 @@ async function startDevices(url) {
     new sim.TasmotaDouble({ url, topic: "ecs01", loadW: 2000, onOrder: say("hot-water tank Le Goff (Tasmota ecs01)") }),
     new sim.SocorelDouble({ url, base: "Socorel", serial: "sc01", onOrder: say("hot-water tank Riou (Socorel sc01, output 3)") }),
     new sim.ShellyGen2Double({ url, prefix: "shellyplus1pm-ev01", loadW: 3700, onOrder: say("electric car Guérin (Shelly gen2 ev01)") }),
+    new sim.SwitchBotDouble({ url, base: "switchbot", hub: "hub1", bot: "C004", loadW: 2400, onOrder: say("dryer Riou (SwitchBot hub1/C004)") }),
+    new sim.ShellyHtDouble({ url, base: "shellies", id: "shellyht-4a020" }),
   ];
+  // The Dupont household's ELFI screen: it draws what it is sent; printed when a page changes.
+  const plate = new sim.OpenHaspDouble({ url, base: "hasp", node: "plate-dupont", onOrder: (topic) => topic.endsWith("/jsonl") && process.stdout.write(`[sim] ELFI screen plate-dupont redrawn (${topic})\n`) });
+  devices.push(plate);
   await Promise.all(devices.map((d) => d.start()));
   // Plugs report their power and energy every 30 s, as the real ones do.
-  const timer = setInterval(() => devices.forEach((d) => d.telemetry()), 30_000);
+  const timer = setInterval(() => devices.forEach((d) => typeof d.telemetry === "function" && d.telemetry()), 30_000);
   return { stop: async () => (clearInterval(timer), await Promise.all(devices.map((d) => d.stop()))) };
 }
 
@@ -100,7 +106,7 @@ async function main() {
   const mqttUrl = real ? process.env.ELFE_MQTT_URL : `mqtt://127.0.0.1:${broker.port}`;
   const { hostname, port: mqttPort } = new URL(mqttUrl);
   const devices = await startDevices(mqttUrl);
-  process.stdout.write(`${real ? "MQTT broker" : "Embedded MQTT broker"} on ${mqttUrl} with 5 simulated plugs; coordination database ${real ? "from ELFE_PG_URL, schema elfe_demo" : "embedded in .demo/elfe-db"}\n`);
+  process.stdout.write(`${real ? "MQTT broker" : "Embedded MQTT broker"} on ${mqttUrl} with 7 simulated devices (5 plugs and relays, a SwitchBot, a Shelly H&T) and an ELFI screen; coordination database ${real ? "from ELFE_PG_URL, schema elfe_demo" : "embedded in .demo/elfe-db"}\n`);
   if (speed > 1) process.stdout.write(`Simulated time runs ${speed} times faster: a quarter-hour every ${((15 * 60) / speed).toFixed(1)} s\n`);
   const red = spawn(process.execPath, [require.resolve("node-red/red.js"), "--userDir", userDir, "--settings", path.join(userDir, "settings.js")], {
     stdio: ["inherit", "pipe", "inherit"],

@@ -66,8 +66,11 @@ export function switchBot(options: TranslatorOptions = {}): SwitchBotTranslator 
           if (status === "success") {
             const after = pressing.get(deviceId);
             pressing.delete(deviceId);
-            if (after !== undefined) believed.set(deviceId, after);
-            return ack({ deviceId, ok: true, on: after, detail: "press succeeded" });
+            if (after === undefined) return ack({ deviceId, ok: true, detail: "press succeeded" });
+            // The bot has no state of its own: the appliance is now in the state the press led to,
+            // and says so as a reading too, so a dispatch can confirm a start made by a bot alone.
+            believed.set(deviceId, after);
+            return { readings: [{ deviceId, ts: now.toISOString(), on: after }], acks: [{ deviceId, ok: true, on: after, detail: "press succeeded" }] };
           }
           if (FAILED.has(status)) {
             // Kept: a retry is the same press, whose result comes on this topic again.

@@ -30,6 +30,7 @@ export const DEMO_HOUSEHOLDS: readonly DemoDevice[] = [
   { user: "demo:martin", name: "lave-vaisselle Martin", elfeType: 111, plug: { type: 411, usage: 11, id: "shellyplus1pm-dw01" }, machine: { endHour: 7, waitHours: 14, profileW: [1800, 1700, 150, 120, 1750, 90] } },
   { user: "demo:legoff", name: "ballon ECS Le Goff", elfeType: 131, plug: { type: 211, usage: 12, id: "ecs01" }, tank: { powerW: 2000, litres: 200, offPeakUtc: [9 * 3600, 15 * 3600], energyWh: 3500 } },
   { user: "demo:riou", name: "ballon ECS Riou", elfeType: 131, plug: { type: 811, usage: 12, id: "sc01", output: 3 }, tank: { powerW: 1500, litres: 150, offPeakUtc: [10 * 3600, 16 * 3600], energyWh: 2500 } },
+  { user: "demo:riou", name: "sèche-linge Riou", elfeType: 113, plug: { type: 311, usage: 32, id: "hub1/bot/C004" }, machine: { endHour: 21, waitHours: 10, profileW: [2400, 2400, 2300, 1500, 300] } },
   { user: "demo:guerin", name: "voiture Guérin", elfeType: 221, plug: { type: 411, usage: 11, id: "shellyplus1pm-ev01" }, ev: { fromPct: 40, toPct: 80, readyHour: 7, powerW: 3700, capacityWh: 40_000 } },
 ];
 

@@ -112,6 +112,9 @@ describe("npm start (demo launcher)", function () {
     // Room 4A020: the room manager ran a cycle on the simulated laptops; indicators were computed.
     await until("the room manager's cycle", () => done("elfe-room-manager"), 30_000);
     await until("the indicators", () => debug.some((d) => d.name === "indicators"), 30_000);
+    // The other device families: the ELFI screen was drawn, the room sensor and the SwitchBot report.
+    await until("the ELFI screen's drawing", () => out.includes("[sim] ELFI screen plate-dupont redrawn"), 30_000);
+    await until("the room sensor's reading", () => debug.some((d) => d.name === "room 4A020 temperature and humidity"), 60_000);
     assert.deepEqual(
       debug.filter((d) => d.name === "errors").map((d) => d.msg),
       [],

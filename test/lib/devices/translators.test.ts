@@ -161,9 +161,9 @@ describe("device translators", function () {
       assert.deepEqual(t.command(cmd("switchbot", "dishwasher", "on")), press);
       assert.equal(t.expected("dishwasher"), undefined, "not believed before the bridge says success");
       assert.deepEqual(t.parse({ topic: "switchbot/C002/bot/C003/status", payload: '{"status":"commandSent","command":"PRESS"}' }, now), { readings: [], acks: [] });
-      assert.deepEqual(t.parse({ topic: "switchbot/C002/bot/C003/status", payload: '{"status":"success","value":1,"command":"PRESS"}' }, now)?.acks, [
-        { deviceId: "dishwasher", ok: true, on: true, detail: "press succeeded" },
-      ]);
+      const success = t.parse({ topic: "switchbot/C002/bot/C003/status", payload: '{"status":"success","value":1,"command":"PRESS"}' }, now);
+      assert.deepEqual(success?.acks, [{ deviceId: "dishwasher", ok: true, on: true, detail: "press succeeded" }]);
+      assert.deepEqual(success?.readings, [{ deviceId: "dishwasher", ts: now.toISOString(), on: true }], "the state the press led to, for the dispatch's confirmation");
       assert.equal(t.expected("dishwasher"), true);
       assert.deepEqual(t.command(cmd("switchbot", "dishwasher", "on")), [], "already on: a press would switch it off");
       assert.deepEqual(t.command(cmd("switchbot", "dishwasher", "off")), press);

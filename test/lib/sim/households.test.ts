@@ -18,9 +18,9 @@ describe("sim: the demo households in the coordination database", function () {
     assert.deepEqual(await seedHouseholds(m.db, { zone, now }), { created: 0, renewed: 0 }, "idempotent");
     const { devices, warnings } = await readDevices(m.db);
     assert.deepEqual(warnings, []);
-    assert.deepEqual(devices.map((d) => `${d.binding.family}:${d.binding.plugId}`).sort(), ["shelly-gen1:shellyplug-s-wm01", "shelly-gen2:shellyplus1pm-dw01", "shelly-gen2:shellyplus1pm-ev01", "socorel:sc01/3", "tasmota:ecs01"]);
+    assert.deepEqual(devices.map((d) => `${d.binding.family}:${d.binding.plugId}`).sort(), ["shelly-gen1:shellyplug-s-wm01", "shelly-gen2:shellyplus1pm-dw01", "shelly-gen2:shellyplus1pm-ev01", "socorel:sc01/3", "switchbot:hub1/C004", "tasmota:ecs01"]);
     const reading = await readFlexRequests(m.db, { zone, stepMinutes: 15, horizonSlots: 96, now });
-    assert.deepEqual(reading.requests.map((r) => r.kind).sort(), ["ev", "machine", "machine", "water-heater", "water-heater"], JSON.stringify(reading.warnings));
+    assert.deepEqual(reading.requests.map((r) => r.kind).sort(), ["ev", "machine", "machine", "machine", "water-heater", "water-heater"], JSON.stringify(reading.warnings));
     const washer = reading.requests.find((r) => r.name === "lave-linge Dupont");
     assert.ok(washer && washer.kind === "machine");
     assert.equal(washer.latestEnd, "2026-06-10T18:00:00+02:00");
@@ -36,7 +36,7 @@ describe("sim: the demo households in the coordination database", function () {
     assert.equal((await seedHouseholds(m.db, { zone, now: Date.parse("2026-06-10T12:00:00+02:00") })).renewed, 0);
     const day2 = Date.parse("2026-06-11T09:00:00+02:00");
     const report = await seedHouseholds(m.db, { zone, now: day2 });
-    assert.equal(report.renewed, 3, "both machines and the car");
+    assert.equal(report.renewed, 4, "the three machines and the car");
     const reading = await readFlexRequests(m.db, { zone, stepMinutes: 15, horizonSlots: 96, now: day2 });
     const washer = reading.requests.find((r) => r.name === "lave-linge Dupont");
     assert.ok(washer && washer.kind === "machine", JSON.stringify(reading.warnings));
