@@ -6,6 +6,7 @@ import { asError, safeTimeout, type StatusFill } from "./node-helpers";
 import { AddressBook, Confirmations, type Due, type Translator, type TranslatorOptions } from "../lib/devices/translator";
 import { validateDeviceCommand, type DeviceCommand, type MqttMessage } from "../lib/types";
 import * as clock from "../lib/time/clock";
+
 export interface TranslatorNodeDef extends NodeDef {
   base?: string;
   devices?: string;

@@ -1,6 +1,9 @@
 // Runs placements in a worker thread so the caller's event loop never blocks: one solve at a
 // time; a request that arrives meanwhile is queued, or replaces the one already waiting.
 // If the worker dies or stops answering, the greedy placement runs here so there is a plan.
+// The idle worker of a closed runner is parked for the next one: a Node-RED redeploy then reuses
+// a warmed-up HiGHS instead of starting a thread and compiling the WebAssembly again (and 200
+// redeploys do not churn 200 isolates through the allocator).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -28,8 +31,50 @@ export interface RunnerOptions {
   graceS?: number;
 }
 
+/** Idle workers of closed runners, waiting for the next runner (at most MAX_PARKED). */
+const parked: Worker[] = [];
+const MAX_PARKED = 2;
+
+/** The listeners a parked worker carries, removed when a runner takes it. */
+const parkListeners = new WeakMap<Worker, { error: () => void; exit: () => void }>();
+
+function park(worker: Worker): boolean {
+  if (parked.length >= MAX_PARKED) return false;
+  worker.unref();
+  // A parked worker that dies is simply forgotten.
+  const listeners = {
+    error: () => undefined,
+    exit: () => {
+      const i = parked.indexOf(worker);
+      if (i >= 0) parked.splice(i, 1);
+    },
+  };
+  worker.on("error", listeners.error);
+  worker.once("exit", listeners.exit);
+  parkListeners.set(worker, listeners);
+  parked.push(worker);
+  return true;
+}
+
+function unpark(): Worker | undefined {
+  const worker = parked.pop();
+  const listeners = worker && parkListeners.get(worker);
+  if (worker && listeners) {
+    worker.off("error", listeners.error);
+    worker.off("exit", listeners.exit);
+  }
+  return worker;
+}
+
+/** Workers currently parked (for tests and diagnostics). */
+export function parkedWorkers(): number {
+  return parked.length;
+}
+
 export class PlacementRunner {
   private worker?: Worker;
+  /** This runner's listeners on its worker, removed before the worker is parked. */
+  private detach?: () => void;
   private current?: Pending & { id: number; timer: NodeJS.Timeout };
   private waiting: Pending[] = [];
   private nextId = 1;
@@ -67,6 +112,7 @@ export class PlacementRunner {
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.waiting.splice(0)) p.reject(new Error("placement runner closed"));
+    const busy = this.current !== undefined;
     if (this.current) {
       clearTimeout(this.current.timer);
       this.current.reject(new Error("placement runner closed"));
@@ -74,15 +120,18 @@ export class PlacementRunner {
     }
     const w = this.worker;
     this.worker = undefined;
-    if (w) await w.terminate();
+    this.detach?.();
+    // A worker still solving would answer a request nobody waits for: that one stops.
+    if (w && (busy || !park(w))) await w.terminate();
   }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const js = join(__dirname, "worker.js");
-    const worker = existsSync(js) ? new Worker(js) : new Worker(join(__dirname, "worker.ts"), { execArgv: ["--require", "tsx/cjs"] });
+    const worker =
+      unpark() ?? (existsSync(js) ? new Worker(js) : new Worker(join(__dirname, "worker.ts"), { execArgv: ["--require", "tsx/cjs"] }));
     worker.unref();
-    worker.on("message", (msg: { id: number; ok: boolean; result?: PlacementResult; error?: string }) => {
+    const onMessage = (msg: { id: number; ok: boolean; result?: PlacementResult; error?: string }) => {
       const cur = this.current;
       if (!cur || cur.id !== msg.id) return;
       clearTimeout(cur.timer);
@@ -92,7 +141,7 @@ export class PlacementRunner {
       this.pump();
       // An idle worker does not keep the process alive.
       if (!this.current) worker.unref();
-    });
+    };
     const fail = (why: string) => {
       if (this.worker === worker) this.worker = undefined;
       const cur = this.current;
@@ -102,8 +151,16 @@ export class PlacementRunner {
       this.fallback(cur, why);
       this.pump();
     };
-    worker.on("error", (err) => fail(`placement worker failed: ${err.message}`));
-    worker.on("exit", (code) => fail(`placement worker exited with code ${code}`));
+    const onError = (err: Error) => fail(`placement worker failed: ${err.message}`);
+    const onExit = (code: number) => fail(`placement worker exited with code ${code}`);
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    this.detach = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
     this.worker = worker;
     return worker;
   }

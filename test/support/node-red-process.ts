@@ -23,13 +23,16 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts Node-RED on a free port with `flows` deployed (and `env` added to its environment); resolves once it serves. */
-export async function startNodeRed(flows: object[], env: Record<string, string> = {}): Promise<RunningNodeRed> {
+/**
+ * Starts Node-RED on a free port with `flows` deployed (and `env` added to its environment,
+ * `settings` — JavaScript properties — added to its settings); resolves once it serves.
+ */
+export async function startNodeRed(flows: object[], env: Record<string, string> = {}, settings = ""): Promise<RunningNodeRed> {
   const userDir = mkdtempSync(join(tmpdir(), "elfe-nr-"));
   mkdirSync(join(userDir, "node_modules"));
   symlinkSync(root, join(userDir, "node_modules", "node-red-contrib-elfe"), "dir");
   writeFileSync(join(userDir, "flows.json"), JSON.stringify(flows));
-  writeFileSync(join(userDir, "settings.js"), "module.exports = { flowFile: 'flows.json', telemetry: { enabled: false }, editorTheme: { tours: false } };\n");
+  writeFileSync(join(userDir, "settings.js"), `module.exports = { flowFile: 'flows.json', telemetry: { enabled: false }, editorTheme: { tours: false }, ${settings} };\n`);
   const port = await freePort();
   const red: ChildProcess = spawn(process.execPath, [require.resolve("node-red/red.js"), "--userDir", userDir, "--port", String(port), "--settings", join(userDir, "settings.js")], {
     stdio: ["ignore", "pipe", "pipe"],

@@ -2,7 +2,7 @@
 // a time, queue or replace policy, closed runner refuses work.
 import { strict as assert } from "node:assert";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { PlacementRunner, ReplacedError } from "../../../lib/placement/runner";
+import { PlacementRunner, ReplacedError, parkedWorkers } from "../../../lib/placement/runner";
 import { sampleTerritory } from "../../../lib/placement/sample";
 
 const territory = { name: "run", zone: "Europe/Paris", stepMinutes: 15, horizonSlots: 96 };
@@ -55,5 +55,30 @@ describe("lib/placement/runner", function () {
     await assert.rejects(runner.solve({ ...small(), forecast: { start: "2026-06-10T06:07:00+02:00", stepMinutes: 15, values: [1], unit: "W" } }), /not on a slot boundary/);
     await runner.close();
     await assert.rejects(runner.solve(small()), /closed/);
+  });
+
+  it("a closed runner's idle worker is parked and reused by the next runner (a redeploy); a busy one is stopped", async function () {
+    const threadOf = (r: PlacementRunner) => (r as unknown as { worker?: { threadId: number } }).worker?.threadId;
+    const a = new PlacementRunner();
+    await a.solve(small());
+    const thread = threadOf(a);
+    const before = parkedWorkers();
+    await a.close();
+    assert.equal(parkedWorkers(), before + 1);
+    runner = new PlacementRunner();
+    runner.start();
+    assert.equal(threadOf(runner), thread, "the parked worker, already warm");
+    assert.equal(parkedWorkers(), before);
+    const { plan } = await runner.solve(small());
+    assert.ok(plan.runInfo.method !== "greedy" && !plan.warnings.some((w) => w.code === "WARN_IMPOSSIBLE"), JSON.stringify(plan.warnings));
+    // Closed in the middle of a solve: its worker is terminated, never parked.
+    const busy = new PlacementRunner();
+    const solving = busy.solve({ territory, ...sampleTerritory(150, { seed: 9 }), options: { timeLimitS: 3 } });
+    solving.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    const parkedNow = parkedWorkers();
+    await busy.close();
+    await assert.rejects(solving, /closed/);
+    assert.equal(parkedWorkers(), parkedNow);
   });
 });
