@@ -31,7 +31,23 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
-  body: string;
+  /** The body as UTF-8 text (decoded on first use). */
+  readonly body: string;
+  /** The body's bytes, for parsers that scan them without a string copy (large JSON answers). */
+  bytes: Buffer;
+}
+
+/** A response whose text is decoded only when asked for: a byte scanner never pays for it. */
+function response(status: number, headers: http.IncomingHttpHeaders, bytes: Buffer): HttpResponse {
+  let text: string | undefined;
+  return {
+    status,
+    headers,
+    bytes,
+    get body() {
+      return (text ??= bytes.toString("utf8"));
+    },
+  };
 }
 
 function parseUrl(source: string, url: string): URL {
@@ -108,7 +124,7 @@ function once(req: HttpRequest, u: URL, headers: Record<string, string>): Promis
           if (size > maxBytes) finish(new SourceError(req.source, "parse", `answer larger than ${maxBytes} bytes from ${safeUrl(u)}`));
           else chunks.push(c);
         });
-        res.on("end", () => finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () => finish(null, response(res.statusCode ?? 0, res.headers, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
         res.on("error", (e) => finish(new SourceError(req.source, "unreachable", `${safeUrl(u)}: ${e.message}`)));
       },
     );

@@ -84,6 +84,12 @@ export function apiUrl(url: string): string {
   return `${trimmed.replace(/\/+$/, "")}/api_jsonrpc.php`;
 }
 
+/** Reads an answer's bytes into T, or returns undefined when they are not in the one shape it knows. */
+export type AnswerScanner<T> = (bytes: Buffer) => T | undefined;
+
+/** What callScanned got: the scanner's result, or the JSON-RPC `result` when the scanner passed. */
+export type Scanned<T> = { scanned: T; json?: undefined } | { scanned?: undefined; json: JsonValue };
+
 export class ZabbixClient {
   readonly url: string;
   readonly timeoutMs: number;
@@ -103,7 +109,7 @@ export class ZabbixClient {
   /** The server's version (asked once, without authentication). */
   async version(): Promise<ZabbixVersion> {
     if (!this.versionInfo) {
-      const text = await this.rpc("apiinfo.version", {}, undefined, undefined);
+      const text = await this.plainRpc("apiinfo.version", {}, undefined, undefined);
       if (typeof text !== "string") throw new ZabbixTransportError("parse", `apiinfo.version answered ${excerpt(JSON.stringify(text))}, not a version`);
       this.versionInfo = parseVersion(text);
     }
@@ -112,17 +118,27 @@ export class ZabbixClient {
 
   /** Calls an authenticated method; logs in (again) with user/password when needed. */
   async call(method: string, params: JsonValue): Promise<JsonValue> {
+    const answer = await this.callScanned(method, params, undefined);
+    return (answer as { json: JsonValue }).json;
+  }
+
+  /**
+   * Like `call`, but hands the answer's bytes to `scan` first (large answers read without building
+   * a JSON tree); when `scan` does not recognise them, the ordinary JSON path decides, with the
+   * same typed errors (JSON-RPC error objects, bodies that are not JSON …).
+   */
+  async callScanned<T>(method: string, params: JsonValue, scan: AnswerScanner<T> | undefined): Promise<Scanned<T>> {
     const style = authStyleFor(await this.version());
     const usesLogin = !this.creds.token;
     let auth = await this.authValue();
     try {
-      return await this.rpc(method, params, auth, style);
+      return await this.rpc(method, params, auth, style, scan);
     } catch (err) {
       if (!(err instanceof ZabbixApiError) || !err.isAuthError || !usesLogin || !this.creds.username) throw err;
       // Session expired (or was terminated): log in once more and retry once.
       if (this.session === auth) this.session = undefined;
       auth = await this.authValue();
-      return this.rpc(method, params, auth, style);
+      return this.rpc(method, params, auth, style, scan);
     }
   }
 
@@ -132,7 +148,7 @@ export class ZabbixClient {
     this.session = undefined;
     if (!session || this.creds.token || !this.versionInfo) return;
     try {
-      await this.rpc("user.logout", [], session, authStyleFor(this.versionInfo));
+      await this.plainRpc("user.logout", [], session, authStyleFor(this.versionInfo));
     } catch {
       // The session may already be gone; closing must not fail because of it.
     }
@@ -155,13 +171,19 @@ export class ZabbixClient {
     // 5.4 renamed `user` to `username`; older servers only know `user`.
     const nameField = v.major > 5 || (v.major === 5 && v.minor >= 4) ? "username" : "user";
     const params: Record<string, JsonValue> = { [nameField]: this.creds.username ?? "", password: this.creds.password ?? "" };
-    const result = await this.rpc("user.login", params, undefined, undefined);
+    const result = await this.plainRpc("user.login", params, undefined, undefined);
     if (typeof result !== "string" || result === "") throw new ZabbixTransportError("parse", "user.login did not return a session id");
     this.session = result;
     return result;
   }
 
-  private async rpc(method: string, params: JsonValue, auth: string | undefined, style: AuthStyle | undefined): Promise<JsonValue> {
+  /** One unauthenticated-or-given-auth exchange, answered by the JSON path. */
+  private async plainRpc(method: string, params: JsonValue, auth: string | undefined, style: AuthStyle | undefined): Promise<JsonValue> {
+    const answer = await this.rpc<never>(method, params, auth, style, undefined);
+    return (answer as { json: JsonValue }).json;
+  }
+
+  private async rpc<T>(method: string, params: JsonValue, auth: string | undefined, style: AuthStyle | undefined, scan: AnswerScanner<T> | undefined): Promise<Scanned<T>> {
     const id = this.nextId++;
     const body: Record<string, JsonValue> = { jsonrpc: "2.0", method, params, id };
     const headers: Record<string, string> = { "Content-Type": "application/json-rpc", Accept: "application/json" };
@@ -177,11 +199,16 @@ export class ZabbixClient {
       throw new ZabbixTransportError(err.code, `${method}: ${err.detail}`, err.status);
     }
     const where = safeUrl(this.url);
-    const text = answer.body;
     if (answer.status !== 200) {
+      const text = answer.body;
       const code = answer.status === 401 || answer.status === 403 ? "auth" : "http";
       throw new ZabbixTransportError(code, `${method}: HTTP ${answer.status} from ${where}${text ? `: ${excerpt(text)}` : ""}`, answer.status);
     }
+    if (scan) {
+      const scanned = scan(answer.bytes);
+      if (scanned !== undefined) return { scanned };
+    }
+    const text = answer.body;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -197,6 +224,6 @@ export class ZabbixClient {
       throw new ZabbixApiError(method, typeof e.code === "number" ? e.code : Number(e.code) || 0, typeof e.message === "string" ? e.message : "error", e.data === undefined ? undefined : String(e.data));
     }
     if (!("result" in reply)) throw new ZabbixTransportError("parse", `${method}: the answer has neither result nor error: ${excerpt(text)}`);
-    return reply.result as JsonValue;
+    return { json: reply.result as JsonValue };
   }
 }

@@ -1,6 +1,6 @@
 // Zabbix items -> one SlotSeries per item on the territory's grid (history for short windows,
 // hourly trends for long ones), and optionally their signed sum (e.g. production − consumption).
-import { resamplePower, type Sample } from "../../time/resample";
+import { resamplePreviousColumns, SampleColumns } from "../../time/resample-columns";
 import { SlotGrid, toMillis, type Instant } from "../../time/grid";
 import type { DateTime } from "luxon";
 import type { SlotSeries } from "../../types";
@@ -109,44 +109,51 @@ export async function readItemSeries(client: ZabbixClient, territoryGrid: SlotGr
   const batchSize = options.batchSize ?? Math.max(1, Math.min(500, Math.floor(250_000 / perItem)));
   const out: ItemSeries[] = [];
 
+  // Slot bounds once for the whole read: every item resamples onto the same slots.
+  const bounds = starts.map((d) => d.toMillis());
+  const maxGapMs = (source === "trend" ? 61 : 2 * grid.stepMinutes) * 60_000;
+  const seriesStart = grid.iso(fromMs);
+
   for (let i = 0; i < items.length; i += batchSize) {
     const batch = items.slice(i, i + batchSize);
-    const samples = new Map<string, Sample[]>(batch.map((it) => [it.itemid, []]));
-    const invalid = new Map<string, number>(batch.map((it) => [it.itemid, 0]));
-    const add = (itemid: string, ms: number, value: number) => {
-      const list = samples.get(itemid);
-      if (!list) return; // a row for an item we did not ask for
-      if (Number.isFinite(value)) list.push({ ts: ms, value });
-      else invalid.set(itemid, (invalid.get(itemid) ?? 0) + 1);
-    };
+    const samples = batch.map(() => new SampleColumns(perItem + 1));
+    const invalid = new Array<number>(batch.length).fill(0);
     if (source === "history") {
       for (const valueType of [0, 3]) {
-        const ids = batch.filter((it) => it.valueType === valueType).map((it) => it.itemid);
-        if (!ids.length) continue;
-        await forEachHistoryPage(client, ids, valueType, timeFrom, timeTill, (points) => {
-          for (const p of points) add(p.itemid, p.clock * 1000 + Math.floor(p.ns / 1e6), p.value);
+        const positions = batch.map((it, k) => (it.valueType === valueType ? k : -1)).filter((k) => k >= 0);
+        if (!positions.length) continue;
+        await forEachHistoryPage(client, positions.map((k) => batch[k].itemid), valueType, timeFrom, timeTill, (page) => {
+          for (let r = 0; r < page.n; r++) {
+            const at = page.item[r];
+            if (at < 0) continue; // a row for an item we did not ask for, or a page boundary's repeat
+            const k = positions[at];
+            const value = page.value[r];
+            if (Number.isFinite(value)) samples[k].push(page.clock[r] * 1000 + Math.floor(page.ns[r] / 1e6), value);
+            else invalid[k]++;
+          }
         }, { pageSize: options.pageSize });
       }
     } else {
+      const position = new Map(batch.map((it, k) => [it.itemid, k]));
       await forEachTrendPage(client, batch.map((it) => it.itemid), timeFrom, timeTill, (points) => {
         for (const p of points) {
-          add(p.itemid, p.clock * 1000, p.avg);
+          const k = position.get(p.itemid);
+          if (k === undefined) continue; // a row for an item we did not ask for
+          if (!Number.isFinite(p.avg)) {
+            invalid[k]++;
+            continue;
+          }
+          samples[k].push(p.clock * 1000, p.avg);
           // The hourly average holds for the whole hour: close it so the next hour's gap stays a gap.
-          if (Number.isFinite(p.avg)) add(p.itemid, p.clock * 1000 + 3_600_000 - 1, p.avg);
+          samples[k].push(p.clock * 1000 + 3_600_000 - 1, p.avg);
         }
       }, { pageSize: options.pageSize });
     }
-    for (const it of batch) {
-      const { series } = resamplePower(grid, samples.get(it.itemid) ?? [], {
-        start: fromMs,
-        count: options.count,
-        unit: it.units || "W",
-        quantity: it.key,
-        maxGapMinutes: source === "trend" ? 61 : undefined,
-        interpolation: "previous",
-      });
-      out.push({ itemid: it.itemid, host: it.host, key: it.key, name: it.name, series, gapSlots: nullCount(series.values), invalidValues: invalid.get(it.itemid) ?? 0 });
-    }
+    batch.forEach((it, k) => {
+      const values = resamplePreviousColumns(bounds, samples[k], { maxGapMs });
+      const series: SlotSeries = { start: seriesStart, stepMinutes: grid.stepMinutes, values, unit: it.units || "W", quantity: it.key };
+      out.push({ itemid: it.itemid, host: it.host, key: it.key, name: it.name, series, gapSlots: nullCount(values), invalidValues: invalid[k] });
+    });
   }
 
   let sum: SlotSeries | undefined;
