@@ -168,9 +168,9 @@ export async function forEachHistoryPage(
   const limit = options.pageSize ?? 50_000;
   const ids = new ItemIndex(itemids);
   const page = new HistoryColumns(Math.min(limit, 65_536));
-  const scan = (bytes: Buffer): HistoryColumns | undefined => {
+  const scan = (body: Buffer): HistoryColumns | undefined => {
     page.reset();
-    if (scanHistoryAnswer(bytes, ids, page)) return page;
+    if (scanHistoryAnswer(body, ids, page)) return page;
     page.reset();
     return undefined;
   };

@@ -1,0 +1,118 @@
+// Plain decimals ("-812.4000", "1187.3817325614378") read from bytes to the double Number()
+// gives, without making a string: Zabbix sends every history value as text, ten million of them
+// for a week of minute values over a thousand items.
+//
+// Up to 15 digits the digits are an exact integer and 10^k an exact double, so one division is
+// correctly rounded (Clinger's fast path). From 16 to 19 digits the integer is no longer exact:
+// the quotient is computed from two exact parts of it, then checked with exact products (Dekker)
+// to lie strictly inside the rounding interval (else its neighbour is checked); a quotient that
+// cannot be shown right (a tie, or within 1e-9 of one) returns NaN and the caller asks Number().
+
+/** 10^k for k ≤ 22: exact doubles. */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+const SPLITTER = 134217729; // 2^27 + 1
+
+/** The rounding error of a * b: a * b = fl(a * b) + error, exactly (no overflow here). */
+function productError(a: number, b: number, p: number): number {
+  let c = SPLITTER * a;
+  const ah = c - (c - a);
+  const al = a - ah;
+  c = SPLITTER * b;
+  const bh = c - (c - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+const bits = new DataView(new ArrayBuffer(8));
+
+/** Exponent e of a positive normal double y (2^e ≤ y < 2^(e+1)). */
+function exponentOf(y: number): number {
+  bits.setFloat64(0, y);
+  return ((bits.getUint32(0) >>> 20) & 0x7ff) - 1023;
+}
+
+/**
+ * (high · 10^lowDigits + low) / 10^frac as Number() rounds it, or NaN when not provable here.
+ * high < 10^11, low < 10^lowDigits (integers), lowDigits ≤ 8, frac ≤ 22.
+ */
+export function quotientOf(high: number, low: number, lowDigits: number, frac: number): number {
+  const p10 = POW10[frac];
+  const scale = POW10[lowDigits];
+  const approx = high * scale + low; // rounded (at most twice)
+  if (approx < 2 ** 53) return approx / p10; // below 2^53 nothing was rounded: the fast path
+  let y = approx / p10; // maybe one step off (rounded twice), checked below
+  // r = m − y·10^frac with m = high·scale + low, from exact parts: p + pe = high·scale, q + qe = y·10^frac.
+  const p = high * scale;
+  const pe = productError(high, scale, p);
+  const q = y * p10;
+  const qe = productError(y, p10, q);
+  let r = p - q + low + (pe - qe);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    // Half the gap to the neighbour on r's side, scaled by 10^frac (the gap below a power of two is half).
+    const e = exponentOf(y);
+    const gapAbove = 2 ** (e - 52);
+    const gap = r < 0 && y === 2 ** e ? gapAbove / 2 : gapAbove;
+    const half = (gap / 2) * p10;
+    // r carries rounding errors far below 1e-9 of `half`: keep well clear of the tie.
+    if (Math.abs(r) < half * (1 - 1e-9)) return y;
+    if (Math.abs(r) < half * (1 + 1e-9)) return NaN; // a tie, or too close to tell
+    // The true quotient is past the neighbour's edge: step to the neighbour (gap·10^frac is exact).
+    y = r < 0 ? y - gap : y + gap;
+    r = r < 0 ? r + gap * p10 : r - gap * p10;
+  }
+  return NaN;
+}
+
+/** Where `readDecimal` put its number (a second result without an allocation). */
+export const decimalResult = { value: 0 };
+
+const ZERO = 0x30;
+const NINE = 0x39;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+
+/**
+ * `-?digits(.digits)?` from `at`, ending at `end` or before: the position after the last digit
+ * and the value in `decimalResult.value`; -1 when the text is not that shape, has more than 19
+ * digits, or needs Number() to settle the rounding.
+ */
+export function readDecimal(b: Uint8Array, at: number, end: number): number {
+  let i = at;
+  const negative = b[i] === MINUS;
+  if (negative) i++;
+  // The first 11 digits go to `high`, the next ones (up to 8) to `low`: both exact integers.
+  let high = 0;
+  let low = 0;
+  let digits = 0;
+  const intStart = i;
+  while (i < end) {
+    const c = b[i];
+    if (c < ZERO || c > NINE) break;
+    if (digits < 11) high = high * 10 + (c - ZERO);
+    else low = low * 10 + (c - ZERO);
+    digits++;
+    i++;
+  }
+  if (i === intStart) return -1;
+  let frac = 0;
+  if (i < end && b[i] === DOT) {
+    i++;
+    const fracStart = i;
+    while (i < end) {
+      const c = b[i];
+      if (c < ZERO || c > NINE) break;
+      if (digits < 11) high = high * 10 + (c - ZERO);
+      else low = low * 10 + (c - ZERO);
+      digits++;
+      i++;
+    }
+    frac = i - fracStart;
+    if (frac === 0) return -1;
+  }
+  if (digits > 19 || frac > 22) return -1;
+  const v = quotientOf(high, low, digits > 11 ? digits - 11 : 0, frac);
+  if (Number.isNaN(v)) return -1;
+  decimalResult.value = negative ? -v : v;
+  return i;
+}
