@@ -1,7 +1,7 @@
 // Benchmark: 1 000 items × 7 days of 1-minute history from the fake Zabbix server (in a child
 // process, so the figures are the client's) → one SlotSeries per item on 15-minute slots.
 // Prints items/s, wall time and peak memory for the history path (10 M rows) and the trend path.
-// Run: npm run bench:zabbix-read   (ITEMS=… DAYS=… to change the size)
+// Run: npm run bench:zabbix-read   (ITEMS=… DAYS=… to change the size, CONCURRENCY=… the requests in flight)
 import { fork } from "node:child_process";
 import { SlotGrid } from "../lib/time/grid";
 import { ZabbixClient, readItemSeries } from "../lib/sources/zabbix";
@@ -9,6 +9,7 @@ import { FakeZabbix, type FakeItem } from "../test/support/fake-zabbix";
 
 const ITEMS = Number(process.env.ITEMS ?? 1000);
 const DAYS = Number(process.env.DAYS ?? 7);
+const CONCURRENCY = process.env.CONCURRENCY ? Number(process.env.CONCURRENCY) : undefined;
 const grid = new SlotGrid({ zone: "Europe/Paris", stepMinutes: 15 });
 const end = grid.slotStart(Date.parse("2026-06-10T00:00:00+02:00")).toMillis();
 const start = end - DAYS * 86_400_000;
@@ -26,6 +27,7 @@ async function serve(): Promise<void> {
     generated: { from, till: end / 1000 + 3600, stepS: 60, fn: (c: number) => (i % 2 ? 100 + ((c / 60) % 50) : 1000 + Math.sin(c / 3600) * 200) },
   }));
   const fake = await new FakeZabbix({ version: "7.0.5", items, tokens: { bench: {} }, now: () => end + 7_200_000 }).start();
+  process.on("SIGTERM", () => process.exit(0)); // a clean exit (profiles, if asked, get written)
   process.send?.({ url: fake.url });
 }
 
@@ -44,7 +46,7 @@ async function run(url: string, source: "history" | "trend") {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const count = grid.indexFrom(start, end);
-  const r = await readItemSeries(client, grid, { tags: [{ tag: "plug" }] }, { start, count, source, maxItems: 100_000 });
+  const r = await readItemSeries(client, grid, { tags: [{ tag: "plug" }] }, { start, count, source, maxItems: 100_000, concurrency: CONCURRENCY });
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const cpuS = (cpu.user + cpu.system) / 1e6;
@@ -58,7 +60,7 @@ async function run(url: string, source: "history" | "trend") {
 
 async function main(): Promise<void> {
   if (process.argv[2] === "serve") return serve();
-  const child = fork(__filename, ["serve"], { stdio: "inherit" });
+  const child = fork(__filename, ["serve"], { stdio: "inherit", execArgv: [...process.execArgv, ...(process.env.SERVER_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/zsprof"] : [])] });
   const url = await new Promise<string>((resolve) => child.once("message", (m: { url: string }) => resolve(m.url)));
   try {
     const results = [await run(url, "trend"), await run(url, "history")];

@@ -100,9 +100,41 @@ function intParam(v: unknown, name: string): number | undefined {
   return n;
 }
 
-/** A result already written as JSON text (large generated answers). */
+/** A result already written as JSON (large generated answers), as UTF-8 bytes. */
 class RawJson {
-  constructor(readonly text: string) {}
+  constructor(readonly bytes: Buffer) {}
+}
+
+/** ASCII text appended to a growing buffer, byte by byte (no string per row, no encoding pass). */
+class AsciiWriter {
+  buf = Buffer.allocUnsafe(1 << 20);
+  n = 0;
+
+  text(s: string): void {
+    if (this.n + s.length > this.buf.length) this.grow(s.length);
+    const buf = this.buf;
+    let n = this.n;
+    for (let i = 0; i < s.length; i++) buf[n++] = s.charCodeAt(i);
+    this.n = n;
+  }
+
+  bytes(b: Uint8Array): void {
+    if (this.n + b.length > this.buf.length) this.grow(b.length);
+    const buf = this.buf;
+    let n = this.n;
+    for (let i = 0; i < b.length; i++) buf[n++] = b[i];
+    this.n = n;
+  }
+
+  done(): Buffer {
+    return this.buf.subarray(0, this.n);
+  }
+
+  private grow(more: number): void {
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + more));
+    this.buf.copy(next, 0, 0, this.n);
+    this.buf = next;
+  }
 }
 
 const HISTORY_FIELDS = ["itemid", "clock", "value", "ns"];
@@ -124,9 +156,12 @@ function pick(row: Record<string, string>, fields: string[]): Record<string, str
   return out;
 }
 
-/** The JSON text of one generated row (ns 0), as JSON.stringify(pick(row, fields)) writes it. */
-function rowTemplate(itemid: string, fields: string[]): (clock: string, value: string) => string {
-  // Constant text around the two variable fields; clock digits and String(number) need no escaping.
+/**
+ * Writes one generated row (ns 0) as JSON.stringify(pick(row, fields)) would: constant bytes
+ * around the clock and the value (digits and String(number), which need no escaping). Undefined
+ * when the item id is not plain ASCII (the caller then builds objects).
+ */
+function rowWriter(itemid: string, fields: string[]): ((out: AsciiWriter, clock: string, value: string) => void) | undefined {
   const pieces = [""];
   const marks: string[] = [];
   fields.forEach((f, i) => {
@@ -138,11 +173,15 @@ function rowTemplate(itemid: string, fields: string[]): (clock: string, value: s
     } else pieces[pieces.length - 1] += `${sep}${f === "itemid" ? `"itemid":${JSON.stringify(itemid)}` : `"ns":"0"`}`;
   });
   pieces[pieces.length - 1] += fields.length ? "}" : "{}";
-  if (marks.length === 2 && marks[0] === "clock") {
-    const [a, b, c] = pieces;
-    return (clock, value) => a + clock + b + value + c;
-  }
-  return (clock, value) => pieces.reduce((acc, piece, i) => acc + (i ? (marks[i - 1] === "clock" ? clock : value) : "") + piece, "");
+  if (pieces.some((piece) => !/^[\x20-\x7e]*$/.test(piece))) return undefined;
+  const bytes = pieces.map((piece) => Buffer.from(piece, "latin1"));
+  return (out, clock, value) => {
+    out.bytes(bytes[0]);
+    marks.forEach((mark, i) => {
+      out.text(mark === "clock" ? clock : value);
+      out.bytes(bytes[i + 1]);
+    });
+  };
 }
 
 export class FakeZabbix {
@@ -268,7 +307,10 @@ export class FakeZabbix {
         return void res.writeHead(200, { "Content-Type": "application/json" }).end(full.slice(0, Math.max(1, Math.floor(full.length / 2))));
       }
       if (this.fault === "not-object") return void res.writeHead(200, { "Content-Type": "application/json" }).end("[1,2,3]");
-      if (final instanceof RawJson) return void res.writeHead(200, { "Content-Type": "application/json" }).end(`{"jsonrpc":"2.0","result":${final.text},"id":${JSON.stringify(id)}}`);
+      if (final instanceof RawJson) {
+        const tail = Buffer.from(`,"id":${JSON.stringify(id)}}`, "utf8");
+        return void res.writeHead(200, { "Content-Type": "application/json" }).end(Buffer.concat([Buffer.from('{"jsonrpc":"2.0","result":'), final.bytes, tail]));
+      }
       this.reply(res, { jsonrpc: "2.0", result: final, id });
     } catch (err) {
       if (!(err instanceof RpcError)) throw err;
@@ -424,27 +466,32 @@ export class FakeZabbix {
     const gen = items.length > 0 && items.every((i) => i.generated && i.generated.stepS === items[0].generated!.stepS && i.generated.from === items[0].generated!.from);
     if (gen && p.sortfield === "clock" && !desc) {
       // Clock-major generation: cheap paging over large generated histories. Without a rewrite
-      // or a fault to apply, the answer is written as JSON text at once (the same bytes
+      // or a fault to apply, the answer is written as JSON bytes at once (the same bytes
       // JSON.stringify would give): a benchmark's server must not be the slow end.
       const g = items[0].generated!;
       const first = Math.max(g.from, g.from + Math.ceil((from - g.from) / g.stepS) * g.stepS);
-      const asText = this.rewrite === undefined && this.fault === undefined;
-      const templates = asText ? items.map((it) => rowTemplate(it.itemid, fields)) : [];
+      const writers = this.rewrite === undefined && this.fault === undefined ? items.map((it) => rowWriter(it.itemid, fields)) : [];
+      const asText = writers.length > 0 && writers.every((w) => w !== undefined);
+      const out = new AsciiWriter();
+      out.text("[");
       const rows: Record<string, string>[] = [];
-      const text: string[] = [];
       let n = 0;
       for (let c = first; c <= till && (limit === undefined || n < limit); c += g.stepS) {
+        const clockText = String(c);
         for (let k = 0; k < items.length; k++) {
           const it = items[k];
           if (c > it.generated!.till) continue;
           const value = String(it.generated!.fn(c));
-          if (asText) text.push(templates[k](String(c), value));
-          else rows.push(pick({ itemid: it.itemid, clock: String(c), value, ns: "0" }, fields));
+          if (asText) {
+            if (n) out.text(",");
+            writers[k]!(out, clockText, value);
+          } else rows.push(pick({ itemid: it.itemid, clock: clockText, value, ns: "0" }, fields));
           n++;
           if (limit !== undefined && n >= limit) break;
         }
       }
-      return asText ? new RawJson(`[${text.join(",")}]`) : rows;
+      out.text("]");
+      return asText ? new RawJson(out.done()) : rows;
     }
     let rows = items.flatMap((it) => this.rowsOf(it, from, till).map((r) => ({ itemid: it.itemid, ...r })));
     if (p.sortfield === "clock") rows.sort((a, b) => (desc ? b.clock - a.clock || b.ns - a.ns : a.clock - b.clock || a.ns - b.ns));

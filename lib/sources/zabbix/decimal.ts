@@ -111,8 +111,9 @@ export function readDecimal(b: Uint8Array, at: number, end: number): number {
     if (frac === 0) return -1;
   }
   if (digits > 19 || frac > 22) return -1;
-  const v = quotientOf(high, low, digits > 11 ? digits - 11 : 0, frac);
-  if (Number.isNaN(v)) return -1;
+  // Up to 15 digits (and a few more when small enough) the integer is exact: one division, here.
+  const v = digits <= 11 ? high / POW10[frac] : quotientOf(high, low, digits - 11, frac);
+  if (v !== v) return -1; // NaN: Number() is to settle it
   decimalResult.value = negative ? -v : v;
   return i;
 }

@@ -43,7 +43,8 @@ export class HistoryColumns {
     return `${this.item[i]}/${this.ns[i]}/${Number.isNaN(v) ? `?${this.badText.get(i) ?? ""}` : v}`;
   }
 
-  private grow(): void {
+  /** Twice the room (the scanner fills the columns itself). */
+  grow(): void {
     const size = this.item.length * 2;
     const more = <A extends Int32Array | Float64Array>(a: A, b: A): A => {
       b.set(a);

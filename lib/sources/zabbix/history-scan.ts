@@ -115,10 +115,17 @@ export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColu
       if (first === LETTER_C && !(seen & 2) && startsWith(b, pos, KEY_CLOCK)) {
         seen |= 2;
         pos += KEY_CLOCK.length;
-        const stop = digitsThenQuote(b, pos, end);
-        if (stop < 0) return false;
-        clock = integerOf(b, pos, stop);
-        pos = stop + 1;
+        // Unix seconds: digits then the closing quote (at most 15 digits, so the integer is exact).
+        const start = pos;
+        let n = 0;
+        let c = b[pos];
+        while (c >= ZERO && c <= NINE && pos < end) {
+          n = n * 10 + (c - ZERO);
+          c = b[++pos];
+        }
+        if (pos === start || pos - start > 15 || pos >= end || c !== QUOTE) return false;
+        clock = n;
+        pos++;
       } else if (first === LETTER_V && !(seen & 4) && startsWith(b, pos, KEY_VALUE)) {
         seen |= 4;
         pos += KEY_VALUE.length;
@@ -159,7 +166,9 @@ export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColu
         const stop = digitsThenQuote(b, pos, end);
         // Only ids written the canonical way ("0" or no leading zero) are looked up by number.
         if (stop < 0 || (b[pos] === ZERO && stop - pos > 1)) return false;
-        item = byNumber.get(integerOf(b, pos, stop)) ?? -1;
+        const id = integerOf(b, pos, stop);
+        // A small integer key (most ids): the lookup needs no boxed number.
+        item = (id <= 0x3fffffff ? byNumber.get(id | 0) : byNumber.get(id)) ?? -1;
         pos = stop + 1;
       } else if (first === LETTER_N && !(seen & 8) && startsWith(b, pos, KEY_NS)) {
         seen |= 8;
@@ -175,7 +184,14 @@ export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColu
       return false;
     }
     if ((seen & 7) !== 7) return false;
-    out.push(item, clock, ns, value, text);
+    // out.push, written out: a call would box the two doubles of every row.
+    if (out.n === out.item.length) out.grow();
+    const at = out.n++;
+    out.item[at] = item;
+    out.clock[at] = clock;
+    out.ns[at] = ns;
+    out.value[at] = value;
+    if (text !== undefined) out.badText.set(at, text);
     if (pos === end) return true;
     if (b[pos] !== COMMA || pos + 1 >= end) return false;
     pos++;

@@ -51,6 +51,8 @@ export interface ReadOptions {
   /** Items fetched per request batch (default: as many as keep ~250 000 samples in memory, at most 500). */
   batchSize?: number;
   pageSize?: number;
+  /** Requests in flight at once (default 2: the server prepares one answer while the client reads another). */
+  concurrency?: number;
   /** Refuse selections bigger than this (default 20 000 items). */
   maxItems?: number;
   /** Keys (`*` wildcard) of the items whose sign is reversed in the sum (e.g. consumption meters). */
@@ -103,19 +105,18 @@ export async function readItemSeries(client: ZabbixClient, territoryGrid: SlotGr
   const leadS = source === "trend" ? 3600 : grid.stepMinutes * 60;
   const timeFrom = Math.floor(fromMs / 1000) - leadS;
   const timeTill = Math.ceil(tillMs / 1000);
-  // Bound the samples held at once (~250 000, assuming one value a minute for history,
-  // one an hour for trends) so that thousands of items over days keep a small memory.
+  // Bound the samples held at once (~250 000 per batch in flight, assuming one value a minute for
+  // history, one an hour for trends) so that thousands of items over days keep a small memory.
   const perItem = Math.max(1, Math.ceil((timeTill - timeFrom) / (source === "trend" ? 3600 : 60)));
   const batchSize = options.batchSize ?? Math.max(1, Math.min(500, Math.floor(250_000 / perItem)));
-  const out: ItemSeries[] = [];
 
   // Slot bounds once for the whole read: every item resamples onto the same slots.
   const bounds = starts.map((d) => d.toMillis());
   const maxGapMs = (source === "trend" ? 61 : 2 * grid.stepMinutes) * 60_000;
   const seriesStart = grid.iso(fromMs);
 
-  for (let i = 0; i < items.length; i += batchSize) {
-    const batch = items.slice(i, i + batchSize);
+  const readBatch = async (batch: ZabbixItem[]): Promise<ItemSeries[]> => {
+    const done: ItemSeries[] = [];
     const samples = batch.map(() => new SampleColumns(perItem + 1));
     const invalid = new Array<number>(batch.length).fill(0);
     if (source === "history") {
@@ -152,9 +153,30 @@ export async function readItemSeries(client: ZabbixClient, territoryGrid: SlotGr
     batch.forEach((it, k) => {
       const values = resamplePreviousColumns(bounds, samples[k], { maxGapMs });
       const series: SlotSeries = { start: seriesStart, stepMinutes: grid.stepMinutes, values, unit: it.units || "W", quantity: it.key };
-      out.push({ itemid: it.itemid, host: it.host, key: it.key, name: it.name, series, gapSlots: nullCount(values), invalidValues: invalid[k] });
+      done.push({ itemid: it.itemid, host: it.host, key: it.key, name: it.name, series, gapSlots: nullCount(values), invalidValues: invalid[k] });
     });
-  }
+    return done;
+  };
+
+  // A few batches in flight: the server prepares one answer while we read another.
+  const batches: ZabbixItem[][] = [];
+  for (let i = 0; i < items.length; i += batchSize) batches.push(items.slice(i, i + batchSize));
+  const results: ItemSeries[][] = new Array<ItemSeries[]>(batches.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < batches.length) {
+      const at = next++;
+      try {
+        results[at] = await readBatch(batches[at]);
+      } catch (err) {
+        failed = true; // the other workers stop after their current batch
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 2, batches.length)) }, worker));
+  const out = results.flat();
 
   let sum: SlotSeries | undefined;
   if (options.sum) {
