@@ -26,10 +26,35 @@ const HEAD_RESULT = ascii('{"jsonrpc":"2.0","result":[');
 const HEAD_ID = ascii('{"jsonrpc":"2.0","id":');
 const RESULT_AFTER_ID = ascii(',"result":[');
 const TAIL_ID = ascii('],"id":');
-const KEY_ITEMID = ascii('"itemid":"');
-const KEY_CLOCK = ascii('"clock":"');
-const KEY_VALUE = ascii('"value":"');
-const KEY_NS = ascii('"ns":"');
+
+/** A field's key with its first bytes as little-endian words: compared 4 bytes at a time. */
+interface Key {
+  bytes: Buffer;
+  length: number;
+  w0: number;
+  w1: number;
+}
+
+function key(text: string): Key {
+  const bytes = ascii(text);
+  return { bytes, length: bytes.length, w0: bytes.readUInt32LE(0), w1: bytes.length >= 8 ? bytes.readUInt32LE(4) : 0 };
+}
+
+const KEY_ITEMID = key('"itemid":"');
+const KEY_CLOCK = key('"clock":"');
+const KEY_VALUE = key('"value":"');
+const KEY_NS = key('"ns":"');
+
+function keyAt(dv: DataView, b: Uint8Array, at: number, k: Key): boolean {
+  if (at + k.length > b.length || dv.getUint32(at, true) !== k.w0) return false;
+  let i = 4;
+  if (k.length >= 8) {
+    if (dv.getUint32(at + 4, true) !== k.w1) return false;
+    i = 8;
+  }
+  for (; i < k.length; i++) if (b[at + i] !== k.bytes[i]) return false;
+  return true;
+}
 
 function startsWith(b: Uint8Array, at: number, word: Uint8Array): boolean {
   if (at < 0 || at + word.length > b.length) return false;
@@ -97,6 +122,7 @@ export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColu
   const span = rowsOf(body);
   if (!span) return false;
   const b = body;
+  const dv = new DataView(b.buffer, b.byteOffset, b.length);
   let pos = span[0];
   const end = span[1];
   if (pos === end) return true; // no rows
@@ -112,7 +138,7 @@ export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColu
     for (;;) {
       // The key's first letter picks the one key to compare in full.
       const first = b[pos + 1];
-      if (first === LETTER_C && !(seen & 2) && startsWith(b, pos, KEY_CLOCK)) {
+      if (first === LETTER_C && !(seen & 2) && keyAt(dv, b, pos, KEY_CLOCK)) {
         seen |= 2;
         pos += KEY_CLOCK.length;
         // Unix seconds: digits then the closing quote (at most 15 digits, so the integer is exact).
@@ -126,7 +152,7 @@ export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColu
         if (pos === start || pos - start > 15 || pos >= end || c !== QUOTE) return false;
         clock = n;
         pos++;
-      } else if (first === LETTER_V && !(seen & 4) && startsWith(b, pos, KEY_VALUE)) {
+      } else if (first === LETTER_V && !(seen & 4) && keyAt(dv, b, pos, KEY_VALUE)) {
         seen |= 4;
         pos += KEY_VALUE.length;
         const start = pos;
@@ -160,7 +186,7 @@ export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColu
           text = Number.isNaN(value) ? raw : undefined;
           pos++;
         }
-      } else if (first === LETTER_I && !(seen & 1) && startsWith(b, pos, KEY_ITEMID)) {
+      } else if (first === LETTER_I && !(seen & 1) && keyAt(dv, b, pos, KEY_ITEMID)) {
         seen |= 1;
         pos += KEY_ITEMID.length;
         const stop = digitsThenQuote(b, pos, end);
@@ -170,7 +196,7 @@ export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColu
         // A small integer key (most ids): the lookup needs no boxed number.
         item = (id <= 0x3fffffff ? byNumber.get(id | 0) : byNumber.get(id)) ?? -1;
         pos = stop + 1;
-      } else if (first === LETTER_N && !(seen & 8) && startsWith(b, pos, KEY_NS)) {
+      } else if (first === LETTER_N && !(seen & 8) && keyAt(dv, b, pos, KEY_NS)) {
         seen |= 8;
         pos += KEY_NS.length;
         const stop = digitsThenQuote(b, pos, end);
