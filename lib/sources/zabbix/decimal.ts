@@ -26,10 +26,18 @@ function productError(a: number, b: number, p: number): number {
 
 const bits = new DataView(new ArrayBuffer(8));
 
-/** Exponent e of a positive normal double y (2^e ≤ y < 2^(e+1)). */
-function exponentOf(y: number): number {
+/**
+ * Half the gap from a positive normal double y to its neighbour above (r ≥ 0) or below (r < 0):
+ * 2^(e−53), or 2^(e−54) below a power of two. Read from y's bits, not with logarithms.
+ */
+function halfGap(y: number, below: boolean): number {
   bits.setFloat64(0, y);
-  return ((bits.getUint32(0) >>> 20) & 0x7ff) - 1023;
+  const hi = bits.getUint32(0);
+  const powerOfTwo = (hi & 0xfffff) === 0 && bits.getUint32(4) === 0;
+  const biased = (hi >>> 20) & 0x7ff; // e + 1023, and e − 53 stays a normal exponent here (y ≥ 1e-22)
+  bits.setUint32(0, (biased - (below && powerOfTwo ? 54 : 53)) << 20);
+  bits.setUint32(4, 0);
+  return bits.getFloat64(0);
 }
 
 /**
@@ -49,11 +57,10 @@ export function quotientOf(high: number, low: number, lowDigits: number, frac: n
   const qe = productError(y, p10, q);
   let r = p - q + low + (pe - qe);
   for (let attempt = 0; attempt < 2; attempt++) {
-    // Half the gap to the neighbour on r's side, scaled by 10^frac (the gap below a power of two is half).
-    const e = exponentOf(y);
-    const gapAbove = 2 ** (e - 52);
-    const gap = r < 0 && y === 2 ** e ? gapAbove / 2 : gapAbove;
-    const half = (gap / 2) * p10;
+    // Half the gap to the neighbour on r's side, scaled by 10^frac.
+    const halfStep = halfGap(y, r < 0);
+    const gap = 2 * halfStep;
+    const half = halfStep * p10;
     // r carries rounding errors far below 1e-9 of `half`: keep well clear of the tie.
     if (Math.abs(r) < half * (1 - 1e-9)) return y;
     if (Math.abs(r) < half * (1 + 1e-9)) return NaN; // a tie, or too close to tell
