@@ -46,6 +46,10 @@ export class ZabbixTransportError extends SourceError {
 /** Zabbix answers (history.get over many items) can be large: a higher cap than the default. */
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
+/** Receive buffers kept for the next history pages: two requests in flight, pages of a few MiB. */
+const MAX_SPARE_BUFFERS = 2;
+const MAX_SPARE_BYTES = 16 * 1024 * 1024;
+
 export interface ZabbixCredentials {
   /** API token or an existing session id. */
   token?: string;
@@ -98,6 +102,8 @@ export class ZabbixClient {
   private session?: string;
   private loggingIn?: Promise<string>;
   private nextId = 1;
+  /** Receive buffers of scanned answers, reused (one per request in flight). */
+  private spare: Buffer[] = [];
 
   constructor(options: ZabbixClientOptions) {
     if (!options.url) throw new RangeError("Zabbix API URL is missing");
@@ -193,11 +199,23 @@ export class ZabbixClient {
     }
     let answer: HttpResponse;
     try {
-      answer = await httpRequest({ source: ZABBIX_SOURCE, url: this.url, method: "POST", headers, body: JSON.stringify(body), timeoutMs: this.timeoutMs, maxBytes: MAX_ANSWER_BYTES });
+      // Large scanned answers (history pages) are read into a reused buffer: megabytes a page.
+      const receiveInto = scan ? (this.spare.pop() ?? Buffer.allocUnsafe(1 << 20)) : undefined;
+      answer = await httpRequest({ source: ZABBIX_SOURCE, url: this.url, method: "POST", headers, body: JSON.stringify(body), timeoutMs: this.timeoutMs, maxBytes: MAX_ANSWER_BYTES, receiveInto });
     } catch (err) {
       if (!(err instanceof SourceError)) throw err;
       throw new ZabbixTransportError(err.code, `${method}: ${err.detail}`, err.status);
     }
+    try {
+      return this.answerOf(method, answer, scan);
+    } finally {
+      // Whatever came of it, the answer has been read (scanned columns and text are copies).
+      if (scan && this.spare.length < MAX_SPARE_BUFFERS && answer.buffer.length <= MAX_SPARE_BYTES) this.spare.push(answer.buffer);
+    }
+  }
+
+  /** The JSON-RPC answer, or what `scan` read of it; every failure a typed error. */
+  private answerOf<T>(method: string, answer: HttpResponse, scan: AnswerScanner<T> | undefined): Scanned<T> {
     const where = safeUrl(this.url);
     if (answer.status !== 200) {
       const text = answer.body;
