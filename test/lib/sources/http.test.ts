@@ -70,7 +70,7 @@ describe("lib/sources/http", function () {
     // 300 kB of text with a two-byte character every 7 bytes, so chunks split characters.
     const text = "abcdeé".repeat(50_000);
     server = await fakeServer((req, res) => {
-      if (req.url === "/chunked") {
+      if (req.url.pathname === "/chunked") {
         res.writeHead(200, { "Content-Type": "text/plain" });
         for (let i = 0; i < text.length; i += 1000) res.write(text.slice(i, i + 1000));
         res.end();
