@@ -2,3 +2,4 @@ export * from "./grid";
 export * from "./resample";
 export * from "./align";
 export * from "./offsets";
+export * from "./resample-columns";

@@ -2,6 +2,8 @@
 // paged history.get and trend.get, host list, history.push. Values arrive as strings: every
 // number is parsed and checked; a bad one is counted, never turned into a number.
 import { ZabbixTransportError, type JsonValue, type ZabbixClient } from "./client";
+import { HistoryColumns, ItemIndex } from "./history-columns";
+import { scanHistoryAnswer } from "./history-scan";
 
 export const TAG_OPERATORS = { contains: 0, equals: 1, notContains: 2, notEquals: 3, exists: 4, notExists: 5 } as const;
 
@@ -111,14 +113,6 @@ async function groupIds(client: ZabbixClient, name: string): Promise<string[]> {
   return rows.map((r) => str(r, "groupid", "hostgroup.get"));
 }
 
-/** One parsed sample; `value` is NaN when the server sent something that is not a number. */
-export interface HistoryPoint {
-  itemid: string;
-  clock: number;
-  ns: number;
-  value: number;
-}
-
 export interface TrendPoint {
   itemid: string;
   /** Start of the hour. */
@@ -140,9 +134,27 @@ function num(v: JsonValue | undefined): number {
   return Number(v);
 }
 
+/** The history fields a read needs: ns only splits a second, nothing at the scale of a slot. */
+export const HISTORY_OUTPUT = ["itemid", "clock", "value"];
+
+/** The JSON path's reading of a history.get result into columns (the byte scanner's fallback). */
+export function historyColumnsOf(result: JsonValue, ids: ItemIndex, page: HistoryColumns): void {
+  page.reset();
+  for (const r of rowsOf(result, "history.get")) {
+    const clock = num(r.clock);
+    if (!Number.isInteger(clock)) throw new ZabbixTransportError("parse", `history.get: clock ${JSON.stringify(r.clock)} is not a Unix time`);
+    const ns = num(r.ns);
+    const value = num(r.value);
+    const ok = Number.isFinite(value);
+    page.push(ids.of(String(r.itemid)), clock, Number.isFinite(ns) ? ns : 0, ok ? value : NaN, ok ? undefined : String(r.value));
+  }
+}
+
 /**
  * history.get for items of one value type (0 float or 3 unsigned), paged by clock so that a long
- * range never arrives as one giant answer. Rows are handed to `onPage` page by page.
+ * range never arrives as one giant answer. Each page is handed to `onPage` as columns (row `item`
+ * is the position in `itemids`, -1 for a row to leave out); the columns are reused for the next
+ * page, so `onPage` reads them before it returns.
  */
 export async function forEachHistoryPage(
   client: ZabbixClient,
@@ -150,41 +162,48 @@ export async function forEachHistoryPage(
   valueType: number,
   timeFrom: number,
   timeTill: number,
-  onPage: (points: HistoryPoint[]) => void,
+  onPage: (page: HistoryColumns) => void,
   options: PageOptions = {},
 ): Promise<void> {
   const limit = options.pageSize ?? 50_000;
+  const ids = new ItemIndex(itemids);
+  const page = new HistoryColumns(Math.min(limit, 65_536));
+  const scan = (body: Buffer): HistoryColumns | undefined => {
+    page.reset();
+    if (scanHistoryAnswer(body, ids, page)) return page;
+    page.reset();
+    return undefined;
+  };
   let from = timeFrom;
   // Rows at the page's last clock may continue on the next page: remember them to skip repeats.
   let seenAtFrom = new Set<string>();
   for (;;) {
-    const result = await client.call("history.get", {
-      history: valueType,
-      itemids,
-      time_from: from,
-      time_till: timeTill,
-      sortfield: "clock",
-      sortorder: "ASC",
-      output: "extend",
-      limit,
-    });
-    const rows = rowsOf(result, "history.get");
-    const points: HistoryPoint[] = [];
+    const answer = await client.callScanned(
+      "history.get",
+      { history: valueType, itemids, time_from: from, time_till: timeTill, sortfield: "clock", sortorder: "ASC", output: HISTORY_OUTPUT, limit },
+      scan,
+    );
+    if (answer.scanned === undefined) historyColumnsOf(answer.json, ids, page);
+    const rows = page.n;
     let last = -Infinity;
-    for (const r of rows) {
-      const clock = num(r.clock);
-      if (!Number.isInteger(clock)) throw new ZabbixTransportError("parse", `history.get: clock ${JSON.stringify(r.clock)} is not a Unix time`);
-      const p: HistoryPoint = { itemid: String(r.itemid), clock, ns: Number.isFinite(num(r.ns)) ? num(r.ns) : 0, value: num(r.value) };
-      if (clock === from && seenAtFrom.has(`${p.itemid}/${p.ns}/${String(r.value)}`)) continue;
+    for (let i = 0; i < rows; i++) {
+      const clock = page.clock[i];
+      if (clock === from && seenAtFrom.size && seenAtFrom.has(page.rowKey(i))) {
+        page.item[i] = -1;
+        continue;
+      }
       if (clock > last) last = clock;
-      points.push(p);
     }
-    onPage(points);
-    if (rows.length < limit) return;
+    const next = new Set<string>();
+    if (rows >= limit && last > from) {
+      for (let i = 0; i < rows; i++) if (page.clock[i] === last && page.item[i] >= 0) next.add(page.rowKey(i));
+    }
+    onPage(page);
+    if (rows < limit) return;
     if (last <= from) {
       throw new ZabbixTransportError("config", `history.get: more than ${limit} values at one second (${from}); raise the page size`);
     }
-    seenAtFrom = new Set(rows.filter((r) => num(r.clock) === last).map((r) => `${String(r.itemid)}/${Number.isFinite(num(r.ns)) ? num(r.ns) : 0}/${String(r.value)}`));
+    seenAtFrom = next;
     from = last;
   }
 }

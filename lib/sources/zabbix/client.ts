@@ -46,6 +46,10 @@ export class ZabbixTransportError extends SourceError {
 /** Zabbix answers (history.get over many items) can be large: a higher cap than the default. */
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
+/** Receive buffers kept for the next history pages: two requests in flight, pages of a few MiB. */
+const MAX_SPARE_BUFFERS = 2;
+const MAX_SPARE_BYTES = 16 * 1024 * 1024;
+
 export interface ZabbixCredentials {
   /** API token or an existing session id. */
   token?: string;
@@ -84,6 +88,12 @@ export function apiUrl(url: string): string {
   return `${trimmed.replace(/\/+$/, "")}/api_jsonrpc.php`;
 }
 
+/** Reads an answer's bytes into T, or returns undefined when they are not in the one shape it knows. */
+export type AnswerScanner<T> = (bytes: Buffer) => T | undefined;
+
+/** What callScanned got: the scanner's result, or the JSON-RPC `result` when the scanner passed. */
+export type Scanned<T> = { scanned: T; json?: undefined } | { scanned?: undefined; json: JsonValue };
+
 export class ZabbixClient {
   readonly url: string;
   readonly timeoutMs: number;
@@ -92,6 +102,8 @@ export class ZabbixClient {
   private session?: string;
   private loggingIn?: Promise<string>;
   private nextId = 1;
+  /** Receive buffers of scanned answers, reused (one per request in flight). */
+  private spare: Buffer[] = [];
 
   constructor(options: ZabbixClientOptions) {
     if (!options.url) throw new RangeError("Zabbix API URL is missing");
@@ -103,7 +115,7 @@ export class ZabbixClient {
   /** The server's version (asked once, without authentication). */
   async version(): Promise<ZabbixVersion> {
     if (!this.versionInfo) {
-      const text = await this.rpc("apiinfo.version", {}, undefined, undefined);
+      const text = await this.plainRpc("apiinfo.version", {}, undefined, undefined);
       if (typeof text !== "string") throw new ZabbixTransportError("parse", `apiinfo.version answered ${excerpt(JSON.stringify(text))}, not a version`);
       this.versionInfo = parseVersion(text);
     }
@@ -112,17 +124,27 @@ export class ZabbixClient {
 
   /** Calls an authenticated method; logs in (again) with user/password when needed. */
   async call(method: string, params: JsonValue): Promise<JsonValue> {
+    const answer = await this.callScanned(method, params, undefined);
+    return (answer as { json: JsonValue }).json;
+  }
+
+  /**
+   * Like `call`, but hands the answer's bytes to `scan` first (large answers read without building
+   * a JSON tree); when `scan` does not recognise them, the ordinary JSON path decides, with the
+   * same typed errors (JSON-RPC error objects, bodies that are not JSON …).
+   */
+  async callScanned<T>(method: string, params: JsonValue, scan: AnswerScanner<T> | undefined): Promise<Scanned<T>> {
     const style = authStyleFor(await this.version());
     const usesLogin = !this.creds.token;
     let auth = await this.authValue();
     try {
-      return await this.rpc(method, params, auth, style);
+      return await this.rpc(method, params, auth, style, scan);
     } catch (err) {
       if (!(err instanceof ZabbixApiError) || !err.isAuthError || !usesLogin || !this.creds.username) throw err;
       // Session expired (or was terminated): log in once more and retry once.
       if (this.session === auth) this.session = undefined;
       auth = await this.authValue();
-      return this.rpc(method, params, auth, style);
+      return this.rpc(method, params, auth, style, scan);
     }
   }
 
@@ -132,7 +154,7 @@ export class ZabbixClient {
     this.session = undefined;
     if (!session || this.creds.token || !this.versionInfo) return;
     try {
-      await this.rpc("user.logout", [], session, authStyleFor(this.versionInfo));
+      await this.plainRpc("user.logout", [], session, authStyleFor(this.versionInfo));
     } catch {
       // The session may already be gone; closing must not fail because of it.
     }
@@ -155,13 +177,19 @@ export class ZabbixClient {
     // 5.4 renamed `user` to `username`; older servers only know `user`.
     const nameField = v.major > 5 || (v.major === 5 && v.minor >= 4) ? "username" : "user";
     const params: Record<string, JsonValue> = { [nameField]: this.creds.username ?? "", password: this.creds.password ?? "" };
-    const result = await this.rpc("user.login", params, undefined, undefined);
+    const result = await this.plainRpc("user.login", params, undefined, undefined);
     if (typeof result !== "string" || result === "") throw new ZabbixTransportError("parse", "user.login did not return a session id");
     this.session = result;
     return result;
   }
 
-  private async rpc(method: string, params: JsonValue, auth: string | undefined, style: AuthStyle | undefined): Promise<JsonValue> {
+  /** One unauthenticated-or-given-auth exchange, answered by the JSON path. */
+  private async plainRpc(method: string, params: JsonValue, auth: string | undefined, style: AuthStyle | undefined): Promise<JsonValue> {
+    const answer = await this.rpc<never>(method, params, auth, style, undefined);
+    return (answer as { json: JsonValue }).json;
+  }
+
+  private async rpc<T>(method: string, params: JsonValue, auth: string | undefined, style: AuthStyle | undefined, scan: AnswerScanner<T> | undefined): Promise<Scanned<T>> {
     const id = this.nextId++;
     const body: Record<string, JsonValue> = { jsonrpc: "2.0", method, params, id };
     const headers: Record<string, string> = { "Content-Type": "application/json-rpc", Accept: "application/json" };
@@ -171,17 +199,34 @@ export class ZabbixClient {
     }
     let answer: HttpResponse;
     try {
-      answer = await httpRequest({ source: ZABBIX_SOURCE, url: this.url, method: "POST", headers, body: JSON.stringify(body), timeoutMs: this.timeoutMs, maxBytes: MAX_ANSWER_BYTES });
+      // Large scanned answers (history pages) are read into a reused buffer: megabytes a page.
+      const receiveInto = scan ? (this.spare.pop() ?? Buffer.allocUnsafe(1 << 20)) : undefined;
+      answer = await httpRequest({ source: ZABBIX_SOURCE, url: this.url, method: "POST", headers, body: JSON.stringify(body), timeoutMs: this.timeoutMs, maxBytes: MAX_ANSWER_BYTES, receiveInto });
     } catch (err) {
       if (!(err instanceof SourceError)) throw err;
       throw new ZabbixTransportError(err.code, `${method}: ${err.detail}`, err.status);
     }
+    try {
+      return this.answerOf(method, answer, scan);
+    } finally {
+      // Whatever came of it, the answer has been read (scanned columns and text are copies).
+      if (scan && this.spare.length < MAX_SPARE_BUFFERS && answer.buffer.length <= MAX_SPARE_BYTES) this.spare.push(answer.buffer);
+    }
+  }
+
+  /** The JSON-RPC answer, or what `scan` read of it; every failure a typed error. */
+  private answerOf<T>(method: string, answer: HttpResponse, scan: AnswerScanner<T> | undefined): Scanned<T> {
     const where = safeUrl(this.url);
-    const text = answer.body;
     if (answer.status !== 200) {
+      const text = answer.body;
       const code = answer.status === 401 || answer.status === 403 ? "auth" : "http";
       throw new ZabbixTransportError(code, `${method}: HTTP ${answer.status} from ${where}${text ? `: ${excerpt(text)}` : ""}`, answer.status);
     }
+    if (scan) {
+      const scanned = scan(answer.bytes);
+      if (scanned !== undefined) return { scanned };
+    }
+    const text = answer.body;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -197,6 +242,6 @@ export class ZabbixClient {
       throw new ZabbixApiError(method, typeof e.code === "number" ? e.code : Number(e.code) || 0, typeof e.message === "string" ? e.message : "error", e.data === undefined ? undefined : String(e.data));
     }
     if (!("result" in reply)) throw new ZabbixTransportError("parse", `${method}: the answer has neither result nor error: ${excerpt(text)}`);
-    return reply.result as JsonValue;
+    return { json: reply.result as JsonValue };
   }
 }

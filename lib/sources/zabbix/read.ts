@@ -1,6 +1,6 @@
 // Zabbix items -> one SlotSeries per item on the territory's grid (history for short windows,
 // hourly trends for long ones), and optionally their signed sum (e.g. production − consumption).
-import { resamplePower, type Sample } from "../../time/resample";
+import { resamplePreviousColumns, SampleColumns } from "../../time/resample-columns";
 import { SlotGrid, toMillis, type Instant } from "../../time/grid";
 import type { DateTime } from "luxon";
 import type { SlotSeries } from "../../types";
@@ -51,6 +51,8 @@ export interface ReadOptions {
   /** Items fetched per request batch (default: as many as keep ~250 000 samples in memory, at most 500). */
   batchSize?: number;
   pageSize?: number;
+  /** Requests in flight at once (default 2: the server prepares one answer while the client reads another). */
+  concurrency?: number;
   /** Refuse selections bigger than this (default 20 000 items). */
   maxItems?: number;
   /** Keys (`*` wildcard) of the items whose sign is reversed in the sum (e.g. consumption meters). */
@@ -103,51 +105,78 @@ export async function readItemSeries(client: ZabbixClient, territoryGrid: SlotGr
   const leadS = source === "trend" ? 3600 : grid.stepMinutes * 60;
   const timeFrom = Math.floor(fromMs / 1000) - leadS;
   const timeTill = Math.ceil(tillMs / 1000);
-  // Bound the samples held at once (~250 000, assuming one value a minute for history,
-  // one an hour for trends) so that thousands of items over days keep a small memory.
+  // Bound the samples held at once (~250 000 per batch in flight, assuming one value a minute for
+  // history, one an hour for trends) so that thousands of items over days keep a small memory.
   const perItem = Math.max(1, Math.ceil((timeTill - timeFrom) / (source === "trend" ? 3600 : 60)));
   const batchSize = options.batchSize ?? Math.max(1, Math.min(500, Math.floor(250_000 / perItem)));
-  const out: ItemSeries[] = [];
 
-  for (let i = 0; i < items.length; i += batchSize) {
-    const batch = items.slice(i, i + batchSize);
-    const samples = new Map<string, Sample[]>(batch.map((it) => [it.itemid, []]));
-    const invalid = new Map<string, number>(batch.map((it) => [it.itemid, 0]));
-    const add = (itemid: string, ms: number, value: number) => {
-      const list = samples.get(itemid);
-      if (!list) return; // a row for an item we did not ask for
-      if (Number.isFinite(value)) list.push({ ts: ms, value });
-      else invalid.set(itemid, (invalid.get(itemid) ?? 0) + 1);
-    };
+  // Slot bounds once for the whole read: every item resamples onto the same slots.
+  const bounds = starts.map((d) => d.toMillis());
+  const maxGapMs = (source === "trend" ? 61 : 2 * grid.stepMinutes) * 60_000;
+  const seriesStart = grid.iso(fromMs);
+
+  const readBatch = async (batch: ZabbixItem[]): Promise<ItemSeries[]> => {
+    const done: ItemSeries[] = [];
+    const samples = batch.map(() => new SampleColumns(perItem + 1));
+    const invalid = new Array<number>(batch.length).fill(0);
     if (source === "history") {
       for (const valueType of [0, 3]) {
-        const ids = batch.filter((it) => it.valueType === valueType).map((it) => it.itemid);
-        if (!ids.length) continue;
-        await forEachHistoryPage(client, ids, valueType, timeFrom, timeTill, (points) => {
-          for (const p of points) add(p.itemid, p.clock * 1000 + Math.floor(p.ns / 1e6), p.value);
+        const positions = batch.map((it, k) => (it.valueType === valueType ? k : -1)).filter((k) => k >= 0);
+        if (!positions.length) continue;
+        await forEachHistoryPage(client, positions.map((k) => batch[k].itemid), valueType, timeFrom, timeTill, (page) => {
+          for (let r = 0; r < page.n; r++) {
+            const at = page.item[r];
+            if (at < 0) continue; // a row for an item we did not ask for, or a page boundary's repeat
+            const k = positions[at];
+            const value = page.value[r];
+            if (Number.isFinite(value)) samples[k].push(page.clock[r] * 1000 + Math.floor(page.ns[r] / 1e6), value);
+            else invalid[k]++;
+          }
         }, { pageSize: options.pageSize });
       }
     } else {
+      const position = new Map(batch.map((it, k) => [it.itemid, k]));
       await forEachTrendPage(client, batch.map((it) => it.itemid), timeFrom, timeTill, (points) => {
         for (const p of points) {
-          add(p.itemid, p.clock * 1000, p.avg);
+          const k = position.get(p.itemid);
+          if (k === undefined) continue; // a row for an item we did not ask for
+          if (!Number.isFinite(p.avg)) {
+            invalid[k]++;
+            continue;
+          }
+          samples[k].push(p.clock * 1000, p.avg);
           // The hourly average holds for the whole hour: close it so the next hour's gap stays a gap.
-          if (Number.isFinite(p.avg)) add(p.itemid, p.clock * 1000 + 3_600_000 - 1, p.avg);
+          samples[k].push(p.clock * 1000 + 3_600_000 - 1, p.avg);
         }
       }, { pageSize: options.pageSize });
     }
-    for (const it of batch) {
-      const { series } = resamplePower(grid, samples.get(it.itemid) ?? [], {
-        start: fromMs,
-        count: options.count,
-        unit: it.units || "W",
-        quantity: it.key,
-        maxGapMinutes: source === "trend" ? 61 : undefined,
-        interpolation: "previous",
-      });
-      out.push({ itemid: it.itemid, host: it.host, key: it.key, name: it.name, series, gapSlots: nullCount(series.values), invalidValues: invalid.get(it.itemid) ?? 0 });
+    batch.forEach((it, k) => {
+      const values = resamplePreviousColumns(bounds, samples[k], { maxGapMs });
+      const series: SlotSeries = { start: seriesStart, stepMinutes: grid.stepMinutes, values, unit: it.units || "W", quantity: it.key };
+      done.push({ itemid: it.itemid, host: it.host, key: it.key, name: it.name, series, gapSlots: nullCount(values), invalidValues: invalid[k] });
+    });
+    return done;
+  };
+
+  // A few batches in flight: the server prepares one answer while we read another.
+  const batches: ZabbixItem[][] = [];
+  for (let i = 0; i < items.length; i += batchSize) batches.push(items.slice(i, i + batchSize));
+  const results: ItemSeries[][] = new Array<ItemSeries[]>(batches.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < batches.length) {
+      const at = next++;
+      try {
+        results[at] = await readBatch(batches[at]);
+      } catch (err) {
+        failed = true; // the other workers stop after their current batch
+        throw err;
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 2, batches.length)) }, worker));
+  const out = results.flat();
 
   let sum: SlotSeries | undefined;
   if (options.sum) {

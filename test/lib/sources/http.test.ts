@@ -66,6 +66,29 @@ describe("lib/sources/http", function () {
     assert.equal(seen.length, 1);
   });
 
+  it("reads a body into a given buffer when it fits, into a bigger one when not, with or without a length", async function () {
+    // 300 kB of text with a two-byte character every 7 bytes, so chunks split characters.
+    const text = "abcdeé".repeat(50_000);
+    server = await fakeServer((req, res) => {
+      if (req.url.pathname === "/chunked") {
+        res.writeHead(200, { "Content-Type": "text/plain" });
+        for (let i = 0; i < text.length; i += 1000) res.write(text.slice(i, i + 1000));
+        res.end();
+      } else res.writeHead(200, { "Content-Type": "text/plain", "Content-Length": String(Buffer.byteLength(text)) }).end(text);
+    });
+    const small = Buffer.alloc(1000);
+    const grown = await httpRequest({ source: "test", url: `${server.url}/sized`, timeoutMs: 2000, receiveInto: small });
+    assert.equal(grown.body, text);
+    assert.equal(grown.bytes.length, Buffer.byteLength(text));
+    assert.notEqual(grown.buffer, small);
+    const again = await httpRequest({ source: "test", url: `${server.url}/chunked`, timeoutMs: 2000, receiveInto: grown.buffer });
+    assert.equal(again.buffer, grown.buffer, "a buffer big enough is used as it is");
+    assert.equal(again.body, text);
+    const plain = await httpRequest({ source: "test", url: `${server.url}/chunked`, timeoutMs: 2000 });
+    assert.equal(plain.body, text);
+    await assert.rejects(httpRequest({ source: "test", url: `${server.url}/sized`, timeoutMs: 2000, receiveInto: small, maxBytes: 100_000 }), /answer larger than 100000 bytes/);
+  });
+
   it("excerpt flattens and cuts a body; safeUrl drops the query and survives a bad URL", function () {
     assert.equal(excerpt("  <html>\n  <body>Maintenance</body>\n</html> "), "<html> <body>Maintenance</body> </html>");
     assert.equal(excerpt("x".repeat(100), 10), `${"x".repeat(10)}…`);

@@ -270,6 +270,25 @@ describe("lib/sources/zabbix", function () {
       assert.ok(r.sum!.values.every((v) => v !== null && v > 10 * 10_000 && v < 20 * 10_000));
       await assert.rejects(readItemSeries(client, grid, { tags: [{ tag: "plug" }] }, { start: T0 * 1000, count: 4, maxItems: 5000 }), /10000 items match/);
     });
+
+    it("history.get answers only the asked fields (checked like a real server); generated answers are the bytes JSON.stringify gives", async function () {
+      const gen = (i: number): FakeItem => ({ itemid: String(300 + i), hostid: "9", host: "plugs", key: `p[${i}]`, valueType: 0, generated: { from: T0 - 900, till: T0 + 3600, stepS: 60, fn: (c: number) => 1000 + Math.sin(c / 3600 + i) * 200 } });
+      fake = await new FakeZabbix({ version: "7.0.5", items: [gen(0), gen(1), gen(2)], tokens: { t: {} } }).start();
+      const client = new ZabbixClient({ url: fake.url, token: "t" });
+      const params = { history: 0, itemids: ["300", "301", "302"], time_from: T0, time_till: T0 + 600, sortfield: "clock", sortorder: "ASC", limit: 20 };
+      const asBytes = await client.call("history.get", { ...params, output: ["value", "clock", "itemid"] });
+      fake.rewrite = (_method, result) => result; // forces the object path
+      const asObjects = await client.call("history.get", { ...params, output: ["value", "clock", "itemid"] });
+      assert.deepEqual(asBytes, asObjects);
+      assert.equal(JSON.stringify((asBytes as object[])[0]), `{"itemid":"300","clock":"${T0}","value":"${1000 + Math.sin(T0 / 3600) * 200}"}`);
+      assert.deepEqual(Object.keys((await client.call("history.get", { ...params, output: "extend" }) as object[])[0]), ["itemid", "clock", "value", "ns"]);
+      await assert.rejects(client.call("history.get", { ...params, output: ["itemid", "lastvalue"] }), /Invalid parameter "\/output\/2": value must be one of "itemid", "clock", "value", "ns"/);
+      // Several batches in flight: the items keep the order item.get gave them.
+      fake.rewrite = undefined;
+      const r = await readItemSeries(client, grid, { itemids: ["302", "300", "301"] }, { start: T0 * 1000, count: 4, batchSize: 1, concurrency: 3 });
+      assert.deepEqual(r.items.map((i) => i.itemid), ["300", "301", "302"]);
+      assert.ok(r.items.every((i) => i.series.values.every((v) => v !== null && v > 700 && v < 1300)));
+    });
   });
 
   describe("pushing values", function () {
