@@ -233,4 +233,10 @@ describe("device translators", function () {
       rejects(t, "Socorel/121345678/EtatSorties", "hello", "not-json", /not JSON/);
     });
   });
+
+  it("fuzz regression: a Shelly gen2 NotifyStatus whose params is null is a wrong-type error, not a TypeError", function () {
+    const t = shellyGen2({});
+    rejects(t, "shellyplus1pm-a8032ab1/events/rpc", '{"method":"NotifyStatus","params":null}', "wrong-type", /params is not an object/);
+    rejects(t, "shellyplus1pm-a8032ab1/events/rpc", { method: "NotifyFullStatus", params: 5 }, "wrong-type", /params is not an object/);
+  });
 });
