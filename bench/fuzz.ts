@@ -11,12 +11,13 @@ import { froniusTargets } from "../test/fuzz/targets/fronius";
 import { jeedomTargets } from "../test/fuzz/targets/jeedom";
 import { meteoConceptTargets } from "../test/fuzz/targets/meteo-concept";
 import { openhaspTargets } from "../test/fuzz/targets/openhasp";
+import { openweathermapTargets } from "../test/fuzz/targets/openweathermap";
 import { p1Targets } from "../test/fuzz/targets/p1";
 import { typesTargets } from "../test/fuzz/targets/types";
 import { zabbixTargets } from "../test/fuzz/targets/zabbix";
 
 const ALL: FuzzTarget[] = [
-  ...zabbixTargets, ...jeedomTargets, ...batteryTargets, ...campbellTargets, ...froniusTargets, ...ewsTargets, ...meteoConceptTargets,
+  ...zabbixTargets, ...jeedomTargets, ...batteryTargets, ...campbellTargets, ...froniusTargets, ...ewsTargets, ...meteoConceptTargets, ...openweathermapTargets,
   ...p1Targets, ...deviceTargets, ...openhaspTargets, ...coordinationTargets, ...typesTargets,
 ];
 
