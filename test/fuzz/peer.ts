@@ -14,7 +14,11 @@ export class FuzzPeer {
     return this.server.url;
   }
 
+  /** Targets sharing the peer each start and stop it: the server lives while one of them needs it. */
+  private users = 0;
+
   async start(): Promise<void> {
+    if (this.users++ > 0) return;
     this.server = await fakeServer((req, res: http.ServerResponse) => {
       if (this.server) this.server.requests.length = 0; // a long bench run keeps no history
       const a = this.answer(req);
@@ -24,6 +28,7 @@ export class FuzzPeer {
   }
 
   async stop(): Promise<void> {
+    if (--this.users > 0) return;
     await this.server?.close();
     this.server = undefined;
   }

@@ -3,6 +3,7 @@
 // are tried too. Typed error: DeviceMessageError.
 import fc from "fast-check";
 import { DeviceMessageError, TRANSLATORS, type TranslatorFamily } from "../../../lib/devices";
+import { ValidationError, validateDeviceCommand } from "../../../lib/types";
 import { typedError, type FuzzTarget } from "../harness";
 
 const NOW = new Date("2026-05-02T12:00:30.000Z");
@@ -48,7 +49,24 @@ function family(name: TranslatorFamily, options: Record<string, string>, message
 
 const cmd = { family: "shelly-gen2", action: "on", reason: "plan", at: "2026-05-02T14:00:00+02:00" } as const;
 
+/** Orders as a node receives them: validated as DeviceCommands, then turned into MQTT publishes. */
+function commands(name: TranslatorFamily, options: Record<string, string>, samples: object[]): FuzzTarget {
+  return {
+    name: `devices: ${name} orders`,
+    samples,
+    inputs: "object",
+    run: (input) => TRANSLATORS[name](options).command(validateDeviceCommand.parse(input)),
+    typed: typedError(DeviceMessageError, ValidationError),
+  };
+}
+const order = (family: string, deviceId: string, action: string, value?: number) => ({ deviceId, family, action, ...(value === undefined ? {} : { value }), reason: "plan", at: "2026-05-02T14:00:00+02:00" });
+
 export const deviceTargets: FuzzTarget[] = [
+  commands("shelly-gen1", { devices: "washer = shellyplug-s-A8BC25" }, [order("shelly-gen1", "washer", "on"), order("shelly-gen1", "plug-9", "off")]),
+  commands("shelly-gen2", { devices: "dryer = shellyplus1pm-a8032ab1" }, [order("shelly-gen2", "dryer", "on"), order("shelly-gen2", "dryer", "set", 30)]),
+  commands("tasmota", {}, [order("tasmota", "nous-a1t-1", "off")]),
+  commands("switchbot", { devices: "boiler = hub1/bot1" }, [order("switchbot", "boiler", "press"), order("switchbot", "hub1/bot2", "on")]),
+  commands("socorel", {}, [order("socorel", "SN123/3", "on")]),
   ...family("shelly-gen1", { devices: "washer = shellyplug-s-A8BC25" }, [
     ["shellies/shellyplug-s-A8BC25/relay/0", "on"],
     ["shellies/shellyplug-s-A8BC25/relay/0/power", "37.42"],
