@@ -180,5 +180,8 @@ export function powerFlowReading(flow: PowerFlow, deviceId: string): Reading {
 export function inverterReading(data: InverterData, deviceId: string): Reading {
   const powerW = Object.values(data.acPowerW).reduce((a, b) => a + b, 0);
   const day = Object.values(data.dayWh).filter((v): v is number => v !== null);
-  return { deviceId, ts: data.ts, powerW, ...(day.length ? { energyWh: day.reduce((a, b) => a + b, 0) } : {}) };
+  const energyWh = day.reduce((a, b) => a + b, 0);
+  // Per-inverter values near 1e308 add up to Infinity: a corrupt answer, not a reading.
+  if (!Number.isFinite(powerW) || !Number.isFinite(energyWh)) throw new SourceError(SOURCE, "parse", `inverter totals out of range for ${deviceId}: PAC ${powerW}, DAY_ENERGY ${energyWh}`, { id: deviceId });
+  return { deviceId, ts: data.ts, powerW, ...(day.length ? { energyWh } : {}) };
 }

@@ -116,4 +116,10 @@ describe("lib/sources/fronius", function () {
     assert.throws(() => parsePowerFlow(flow({ P_PV: 1.7e308, P_Load: 1.7e308 })), (e: unknown) => e instanceof SourceError && e.code === "parse" && /Site powers out of range: P_PV 1\.7e\+308/.test(e.message));
     assert.equal(parsePowerFlow(flow({ P_PV: 1e300, P_Load: -1e300, P_Akku: null })).balanceW, 0);
   });
+
+  it("inverter totals that overflow when summed over inverters are a parse error naming the device, never Infinity", function () {
+    const system = (pac: Record<string, number>) => parseInverterData(JSON.stringify({ ...inverter, Body: { Data: { PAC: { Unit: "W", Values: pac } } } }));
+    assert.throws(() => inverterReading(system({ "1": 1.7e308, "2": 1.7e308 }), "pv"), (e: unknown) => e instanceof SourceError && e.id === "pv" && /inverter totals out of range for pv/.test(e.message));
+    assert.equal(inverterReading(system({ "1": 2100, "2": 1900 }), "pv").powerW, 4000);
+  });
 });
