@@ -47,7 +47,8 @@ export function shellyGen2(options: TranslatorOptions = {}): Translator {
     if (!call) return nothing(); // another controller's call, or one already answered
     calls.delete(id);
     if (body.error !== undefined) {
-      const e = body.error as { code?: unknown; message?: unknown };
+      // An error member that is not an object (null, a text) is still a refusal: said as it came.
+      const e = (typeof body.error === "object" && body.error !== null ? body.error : { message: body.error }) as { code?: unknown; message?: unknown };
       return ack({ deviceId: call.deviceId, ok: false, detail: `RPC error ${String(e.code)}: ${String(e.message)}` });
     }
     if (body.result === undefined) throw new DeviceMessageError("missing-field", topic, "result is missing");
