@@ -3,6 +3,7 @@
 // command. The pairing is `equipement_domotique.equipement_pilote_ou_mesure_id` when set, else
 // ELFE's own rule: a device of the same `utilisateur` with a switching usage.
 import { PLUG_FAMILIES, validateDeviceBinding, type DeviceBinding, type PlugFamily, type PlanWarning } from "../types";
+import { unsafeForTopic } from "../devices/parse";
 import { rowsOf, tableOf, type CoordinationDb } from "./db";
 
 /** Usages that switch an appliance, best first: measure+switch, switch, press start, press power. */
@@ -58,6 +59,12 @@ export function plugIdOf(row: Pick<BindingRow, "epom_id" | "family" | "id_materi
 export function deviceOf(row: BindingRow): CoordinatedDevice {
   if (!(PLUG_FAMILIES as readonly string[]).includes(row.family)) {
     throw new RangeError(`device ${row.epom_id}: home-automation type ${row.domotic_type} has unknown family ${JSON.stringify(row.family)}`);
+  }
+  // Both go into MQTT topics: a wildcard or a control character there would address other devices.
+  for (const [column, value] of [["id_materiel", row.id_materiel], ["racine_topic_mqtt", row.root]] as const) {
+    if (value !== null && unsafeForTopic(value, false)) {
+      throw new RangeError(`device ${row.epom_id}: ${column} ${JSON.stringify(value)} holds +, # or a control character, which an MQTT topic cannot carry`);
+    }
   }
   const defaultRoot = fill(row.root_template, row);
   const rootTopic = row.root?.trim() || defaultRoot;

@@ -6,7 +6,7 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
 import { validateFlexRequest, type FlexRequest, type Plan, type MqttInbound, type MqttMessage, type ScreenAction, type ScreenDevice, type ScreenView } from "../types";
-import { DeviceMessageError, jsonOf, lastWillOf, levelsAfter, numberOf } from "./parse";
+import { DeviceMessageError, jsonOf, lastWillOf, levelsAfter, numberOf, topicLevel, unsafeForTopic } from "./parse";
 import { publish } from "./translator";
 
 export const PAGE_OF_TYPE: Readonly<Record<number, number>> = { 111: 2, 112: 3, 113: 4, 221: 5, 131: 6, 151: 7, 155: 7 };
@@ -84,7 +84,7 @@ export function drawScreen(view: ScreenView, options: ScreenOptions, full: boole
   }
   const connected = { page: CONNECTION_PAGE, id: OBJ.connected, text: "écran connecté", text_color: "#208020" };
   lines.push(full ? { ...connected, obj: "label", x: 50, y: 50, w: 220, h: 32, align: "center" } : connected);
-  const command = `${options.base || "hasp"}/${view.node}/command`;
+  const command = `${options.base || "hasp"}/${topicLevel(view.node, view.node, "openHASP node")}/command`;
   // A full drawing first empties the pages, so objects are not created twice.
   const clears = full ? Array.from({ length: CONNECTION_PAGE - 1 }, (_, i) => publish(`${command}/clearpage`, String(i + 2), 1)) : [];
   return [...clears, ...batch(`${command}/jsonl`, lines.map((l) => JSON.stringify(l)))];
@@ -223,10 +223,27 @@ export function applyScreenEvent(view: ScreenView, ev: Extract<ScreenMessage, { 
 }
 
 const ScreenViewSchema = z.object({
-  node: z.string().regex(/^[^/#+]+$/),
+  // The node name is a topic level (hasp/<node>/command/…): no wildcard, separator or control character.
+  node: z.string().refine((s) => s !== "" && !unsafeForTopic(s, true), "not a topic level (empty, or holds /, #, + or a control character)"),
   balanceW: z.number().optional(),
   devices: z.array(
-    z.looseObject({ deviceId: z.string().min(1), elfeType: z.number().int(), mode: z.number().int(), name: z.string().optional() }),
+    // Every ScreenDevice field is checked: an unchecked NaN or a number where a time belongs would
+    // reach the declarations built from a touch.
+    z.looseObject({
+      deviceId: z.string().min(1),
+      elfeType: z.number().int(),
+      mode: z.number().int(),
+      name: z.string().optional(),
+      latestEnd: z.iso.datetime({ offset: true }).optional(),
+      cycleMinutes: z.number().nonnegative().max(7 * 24 * 60).optional(),
+      powerW: z.number().nonnegative().optional(),
+      socPct: z.number().min(0).max(100).optional(),
+      targetSocPct: z.number().min(0).max(100).optional(),
+      departure: z.iso.datetime({ offset: true }).optional(),
+      capacityWh: z.number().nonnegative().optional(),
+      maxPowerW: z.number().nonnegative().optional(),
+      nextStart: z.iso.datetime({ offset: true }).optional(),
+    }),
   ),
 });
 

@@ -2,7 +2,7 @@
 // or already parsed (auto-detect turns "37.4" into 37.4 and JSON into objects), so every reader
 // accepts all forms and says clearly what was wrong — a translator never returns NaN.
 
-export type DeviceErrorCode = "not-json" | "missing-field" | "not-a-number" | "out-of-range" | "wrong-type" | "unsupported-command" | "unknown-device";
+export type DeviceErrorCode = "not-json" | "missing-field" | "not-a-number" | "out-of-range" | "wrong-type" | "unsupported-command" | "unknown-device" | "unsafe-topic";
 
 /** A payload or a command a translator cannot use; `topic` and `code` say which and why. */
 export class DeviceMessageError extends Error {
@@ -113,4 +113,29 @@ export function lastWillOf(topic: string, payload: unknown): boolean {
   const word = textOf(topic, payload).toLowerCase();
   if (word !== "online" && word !== "offline") throw new DeviceMessageError("wrong-type", topic, `last will is neither online nor offline: ${short(word)}`);
   return word === "online";
+}
+
+/**
+ * True when `s` holds what a topic built from it must not: an MQTT wildcard (`+`, `#`), NUL or
+ * another control character, and with `singleLevel` the level separator `/`.
+ */
+export function unsafeForTopic(s: string, singleLevel: boolean): boolean {
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (c < 0x20 || c === 0x7f || ch === "+" || ch === "#" || (singleLevel && ch === "/")) return true;
+  }
+  return false;
+}
+
+/**
+ * A device or plug id checked before it becomes one MQTT topic level: an id with `+` or `#` would
+ * make a wildcard (refused by the broker, or worse, matched by other subscribers), `/` would
+ * address another device's topic, and control characters corrupt the topic. `device` names the
+ * device the order was for.
+ */
+export function topicLevel(level: string, device: string, what = "plug id"): string {
+  if (typeof level !== "string" || level === "" || unsafeForTopic(level, true)) {
+    throw new DeviceMessageError("unsafe-topic", device, `${what} ${JSON.stringify(level)} cannot be an MQTT topic level (empty, or holds +, #, / or a control character)`);
+  }
+  return level;
 }

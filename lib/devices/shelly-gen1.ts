@@ -1,7 +1,7 @@
 // Shelly gen1 plugs (ELFE type 111): `shellies/<id>/relay/0/command` on/off; telemetry in plain
 // text — relay state, power in W, energy in watt-minutes (converted to Wh here), `online` last will.
 import type { DeviceCommand, MqttInbound, MqttMessage, Translation } from "../types";
-import { RANGE, levelsAfter, numberOf, onOffOf, textOf } from "./parse";
+import { RANGE, levelsAfter, numberOf, onOffOf, textOf, topicLevel } from "./parse";
 import { AddressBook, nothing, publish, reading, wantedState, type Translator, type TranslatorOptions } from "./translator";
 
 export const WATT_MINUTES_PER_WH = 60;
@@ -13,7 +13,7 @@ export function shellyGen1(options: TranslatorOptions = {}): Translator {
     family: "shelly-gen1",
     subscriptions: () => [`${base}/+/relay/0`, `${base}/+/relay/0/+`, `${base}/+/online`],
     command(cmd: DeviceCommand): MqttMessage[] {
-      const topic = `${base}/${book.plugOf(cmd.deviceId)}/relay/0/command`;
+      const topic = `${base}/${topicLevel(book.plugOf(cmd.deviceId), cmd.deviceId)}/relay/0/command`;
       return [publish(topic, wantedState(cmd, topic) ? "on" : "off")];
     },
     parse({ topic, payload }: MqttInbound, now: Date): Translation | null {

@@ -3,7 +3,7 @@
 // by their `id`. Telemetry: `<p>/status/switch:0` (apower W, aenergy.total Wh, output),
 // `<p>/events/rpc` NotifyStatus (only the changed keys), `<p>/online` last will.
 import type { DeviceCommand, MqttInbound, MqttMessage, Reading, Translation } from "../types";
-import { DeviceMessageError, RANGE, fieldOf, jsonOf, levelsAfter, numberOf, onOffOf } from "./parse";
+import { DeviceMessageError, RANGE, fieldOf, jsonOf, levelsAfter, numberOf, onOffOf, topicLevel } from "./parse";
 import { AddressBook, ack, nothing, publish, reading, type Translator, type TranslatorOptions } from "./translator";
 
 export const SWITCH = "switch:0";
@@ -33,7 +33,7 @@ export function shellyGen2(options: TranslatorOptions = {}): Translator {
   let nextId = 1;
 
   const rpc = (cmd: DeviceCommand, method: string, params: Record<string, unknown>, on?: boolean): MqttMessage[] => {
-    const plug = book.plugOf(cmd.deviceId);
+    const plug = topicLevel(book.plugOf(cmd.deviceId), cmd.deviceId);
     const id = nextId++;
     calls.set(id, { deviceId: cmd.deviceId, on });
     if (calls.size > 1000) calls.delete(calls.keys().next().value as number); // unanswered calls do not pile up
@@ -47,7 +47,8 @@ export function shellyGen2(options: TranslatorOptions = {}): Translator {
     if (!call) return nothing(); // another controller's call, or one already answered
     calls.delete(id);
     if (body.error !== undefined) {
-      const e = body.error as { code?: unknown; message?: unknown };
+      // An error member that is not an object (null, a text) is still a refusal: said as it came.
+      const e = (typeof body.error === "object" && body.error !== null ? body.error : { message: body.error }) as { code?: unknown; message?: unknown };
       return ack({ deviceId: call.deviceId, ok: false, detail: `RPC error ${String(e.code)}: ${String(e.message)}` });
     }
     if (body.result === undefined) throw new DeviceMessageError("missing-field", topic, "result is missing");
@@ -78,8 +79,10 @@ export function shellyGen2(options: TranslatorOptions = {}): Translator {
         case "events/rpc": {
           const frame = jsonOf(topic, payload);
           if (frame.method !== "NotifyStatus" && frame.method !== "NotifyFullStatus") return nothing();
-          const params = fieldOf(topic, frame, "params") as Record<string, unknown>;
-          return params[SWITCH] === undefined ? nothing() : reading(deviceId, now, switchStatus(topic, params[SWITCH], false));
+          const params = fieldOf(topic, frame, "params");
+          if (typeof params !== "object" || params === null) throw new DeviceMessageError("wrong-type", topic, "params is not an object");
+          const status = (params as Record<string, unknown>)[SWITCH];
+          return status === undefined ? nothing() : reading(deviceId, now, switchStatus(topic, status, false));
         }
         case "online":
           return reading(deviceId, now, { online: onOffOf(topic, payload, "online") });

@@ -4,7 +4,7 @@
 // is not documented: accepted as "10000000", [1,0,…], or {"EtatSortie1":1,…}); `PA1MN` is the
 // controller's power (W) as the device `<serial>`.
 import type { DeviceCommand, MqttInbound, MqttMessage, Translation } from "../types";
-import { DeviceMessageError, RANGE, jsonOf, levelsAfter, numberOf, onOffOf, textOf } from "./parse";
+import { DeviceMessageError, RANGE, jsonOf, levelsAfter, numberOf, onOffOf, textOf, topicLevel } from "./parse";
 import { AddressBook, publish, reading, wantedState, type Translator, type TranslatorOptions } from "./translator";
 
 export const SOCOREL_OUTPUTS = 8;
@@ -42,7 +42,7 @@ export function socorel(options: TranslatorOptions = {}): Translator {
       const plug = book.plugOf(cmd.deviceId);
       const match = /^([^/]+)\/([1-8])$/.exec(plug);
       if (!match) throw new DeviceMessageError("unknown-device", cmd.deviceId, `Socorel plug id must be "<serial>/<output 1-8>", got "${plug}"`);
-      const topic = `${base}/${match[1]}/sortie${match[2]}`;
+      const topic = `${base}/${topicLevel(match[1], cmd.deviceId, "Socorel serial")}/sortie${match[2]}`;
       return [publish(topic, wantedState(cmd, topic) ? "1" : "0")];
     },
     parse({ topic, payload }: MqttInbound, now: Date): Translation | null {

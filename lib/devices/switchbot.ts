@@ -3,7 +3,7 @@
 // presses when an on/off order changes it. Plug ids are `<hub>/<bot>`. The bridge reports press
 // results on `…/status`, battery % and rssi, and its last will under the hub (`switchbot/<hub>/lastwill`).
 import type { DeviceCommand, MqttInbound, MqttMessage, Translation } from "../types";
-import { DeviceMessageError, RANGE, jsonOf, levelsAfter, lastWillOf, numberOf, onOffOf } from "./parse";
+import { DeviceMessageError, RANGE, jsonOf, levelsAfter, lastWillOf, numberOf, onOffOf, topicLevel } from "./parse";
 import { AddressBook, ack, nothing, publish, reading, wantedState, type Translator, type TranslatorOptions } from "./translator";
 
 const FAILED = new Set(["failed", "errorConnect", "errorCommand"]);
@@ -26,7 +26,7 @@ export function switchBot(options: TranslatorOptions = {}): SwitchBotTranslator 
     if (!/^[^/]+\/[^/]+$/.test(plug)) throw new DeviceMessageError("unknown-device", deviceId, `SwitchBot plug id must be "<hub>/<bot>", got "${plug}"`);
     seen.add(plug);
     const [hub, bot] = plug.split("/");
-    return `${base}/${hub}/bot/${bot}/set`;
+    return `${base}/${topicLevel(hub, deviceId, "SwitchBot hub id")}/bot/${topicLevel(bot, deviceId, "SwitchBot bot id")}/set`;
   };
 
   return {

@@ -2,7 +2,7 @@
 // `stat/<t>/POWER` (text) or `stat/<t>/RESULT` (JSON), periodic `tele/<t>/STATE` and
 // `tele/<t>/SENSOR` (ENERGY.Power W, ENERGY.Total kWh → Wh), `tele/<t>/LWT` Online/Offline.
 import type { DeviceCommand, MqttInbound, MqttMessage, Reading, Translation } from "../types";
-import { DeviceMessageError, RANGE, fieldOf, jsonOf, lastWillOf, numberOf, onOffOf } from "./parse";
+import { DeviceMessageError, RANGE, fieldOf, jsonOf, lastWillOf, numberOf, onOffOf, topicLevel } from "./parse";
 import { AddressBook, nothing, publish, reading, wantedState, type Translator, type TranslatorOptions } from "./translator";
 
 const WH_PER_KWH = 1000;
@@ -23,7 +23,7 @@ export function tasmota(options: TranslatorOptions = {}): Translator {
     family: "tasmota",
     subscriptions: () => ["stat/+/POWER", "stat/+/RESULT", "tele/+/STATE", "tele/+/SENSOR", "tele/+/LWT"].map((t) => base + t),
     command(cmd: DeviceCommand): MqttMessage[] {
-      const topic = `${base}cmnd/${book.plugOf(cmd.deviceId)}/POWER`;
+      const topic = `${base}cmnd/${topicLevel(book.plugOf(cmd.deviceId), cmd.deviceId)}/POWER`;
       return [publish(topic, wantedState(cmd, topic) ? "ON" : "OFF")];
     },
     parse({ topic, payload }: MqttInbound, now: Date): Translation | null {

@@ -106,7 +106,10 @@ export function resamplePower(grid: SlotGrid, samples: readonly Sample[], option
       integral += ((valueAt(from) + valueAt(to)) / 2) * (to - from);
       covered += to - from;
     }
-    values.push(covered > 0 && covered >= minCoverage * (b - a) ? integral / covered : null);
+    const mean = integral / covered;
+    // Samples near the float limit (1e308 W from a corrupt source) overflow the integral: such a
+    // slot has no usable value, so it is a gap rather than Infinity or NaN.
+    values.push(covered > 0 && covered >= minCoverage * (b - a) && Number.isFinite(mean) ? mean : null);
   }
   return {
     series: { start: grid.iso(bounds[0]), stepMinutes: grid.stepMinutes, values, unit: options.unit ?? "W", quantity: options.quantity },

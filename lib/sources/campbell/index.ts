@@ -131,7 +131,7 @@ export function parseDataQuery(body: string, loggerZone: string): CampbellTable 
       if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(r.time)) throw new SourceError(SOURCE, "parse", `data[${i}].time is not a logger time: ${JSON.stringify(r.time)}`);
       const dt = DateTime.fromISO(r.time.replace(" ", "T"), { zone: loggerZone });
       if (!dt.isValid) throw new SourceError(SOURCE, "parse", `data[${i}].time is not a valid time: ${JSON.stringify(r.time)}`);
-      return { time: dt.toISO({ suppressMilliseconds: true }) as string, no: typeof r.no === "number" ? r.no : undefined, vals: r.vals.map(numberOrNull) };
+      return { time: dt.toISO({ suppressMilliseconds: true }) as string, no: Number.isSafeInteger(r.no) ? (r.no as number) : undefined, vals: r.vals.map(numberOrNull) };
     });
     return {
       station: typeof env.station_name === "string" ? env.station_name : undefined,
@@ -200,8 +200,15 @@ export function powerFactor(units: string, pv?: PvConversion): { factor: number;
   return null;
 }
 
+/** The longest span one answer's records may cover: a year of records and some margin. */
+const MAX_SPAN_DAYS = 400;
+const MAX_SPAN_MS = MAX_SPAN_DAYS * 86_400_000;
+
 /** Milli-unit precision: drops float noise (705.9 × 2.4 = 1694.1599999…) no sensor resolves. */
-const round3 = (v: number) => Math.round(v * 1000) / 1000;
+const round3 = (v: number) => {
+  const r = Math.round(v * 1000) / 1000;
+  return Number.isFinite(r) ? r : v; // near the float limit there are no decimals to round
+};
 
 function intervalMs(records: CampbellRecord[], fallbackMinutes: number): number {
   let best = Infinity;
@@ -244,6 +251,10 @@ export function tableToSeries(grid: SlotGrid, table: CampbellTable, options: Ser
   const firstStart = toMillis(table.records[0].time) - step;
   const lastEnd = toMillis(table.records[table.records.length - 1].time);
   const start = grid.slotStart(firstStart);
+  // A record dated centuries away (a corrupt logger clock) would make millions of slots.
+  if (lastEnd - firstStart > MAX_SPAN_MS || lastEnd < firstStart) {
+    throw new SourceError(SOURCE, "parse", `the records of ${field.name} run from ${table.records[0].time} to ${table.records[table.records.length - 1].time}: not one answer's span (at most ${MAX_SPAN_DAYS} days, in order)`, { id: field.name });
+  }
   const count = grid.indexFrom(start, lastEnd - 1) + 1;
   const series = resamplePower(grid, samples, { start, count, maxGapMinutes: step / 60_000, unit: conv.unit, quantity: conv.quantity }).series;
   return { ...series, values: series.values.map((v) => (v === null ? null : round3(v))) };
@@ -257,7 +268,10 @@ export function latestReading(table: CampbellTable, deviceId: string, options: S
   if (!conv) throw new SourceError(SOURCE, "config", `field ${field.name} is in ${field.units || "no unit"}: a Reading needs W, kW, or W/m² with a PV peak power`, { id: field.name });
   for (let k = table.records.length - 1; k >= 0; k--) {
     const v = table.records[k].vals[i];
-    if (v !== null) return { deviceId, ts: table.records[k].time, powerW: round3(v * conv.factor) };
+    if (v === null) continue;
+    const powerW = round3(v * conv.factor);
+    if (!Number.isFinite(powerW)) throw new SourceError(SOURCE, "parse", `${field.name} ${v} ${field.units} is out of range for a power`, { id: field.name });
+    return { deviceId, ts: table.records[k].time, powerW };
   }
   throw new SourceError(SOURCE, "remote", `no valid value of ${field.name} in the answer (empty data or only NAN)`, { id: field.name });
 }

@@ -87,6 +87,9 @@ export function parsePowerFlow(text: string): PowerFlow {
     const akku = numberOrNull(site.P_Akku);
     const inverters = isRecord(data.Inverters) ? Object.values(data.Inverters).filter(isRecord) : [];
     const soc = inverters.map((i) => numberOrNull(i.SOC)).find((v) => v !== null) ?? null;
+    const balance = load === null ? null : pv + (akku ?? 0) + load;
+    // Each value is finite, but two near 1e308 add up to Infinity: such a flow is corrupt.
+    if (balance !== null && !Number.isFinite(balance)) throw new SourceError(SOURCE, "parse", `Site powers out of range: P_PV ${pv}, P_Load ${load}, P_Akku ${akku}`);
     return {
       ts,
       mode: typeof site.Mode === "string" ? site.Mode : undefined,
@@ -94,7 +97,7 @@ export function parsePowerFlow(text: string): PowerFlow {
       gridW: grid,
       loadW: load === null ? null : -load,
       batteryW: akku,
-      balanceW: load === null ? null : pv + (akku ?? 0) + load,
+      balanceW: balance,
       socPct: soc,
       dayWh: numberOrNull(site.E_Day),
       yearWh: numberOrNull(site.E_Year),
@@ -177,5 +180,8 @@ export function powerFlowReading(flow: PowerFlow, deviceId: string): Reading {
 export function inverterReading(data: InverterData, deviceId: string): Reading {
   const powerW = Object.values(data.acPowerW).reduce((a, b) => a + b, 0);
   const day = Object.values(data.dayWh).filter((v): v is number => v !== null);
-  return { deviceId, ts: data.ts, powerW, ...(day.length ? { energyWh: day.reduce((a, b) => a + b, 0) } : {}) };
+  const energyWh = day.reduce((a, b) => a + b, 0);
+  // Per-inverter values near 1e308 add up to Infinity: a corrupt answer, not a reading.
+  if (!Number.isFinite(powerW) || !Number.isFinite(energyWh)) throw new SourceError(SOURCE, "parse", `inverter totals out of range for ${deviceId}: PAC ${powerW}, DAY_ENERGY ${energyWh}`, { id: deviceId });
+  return { deviceId, ts: data.ts, powerW, ...(day.length ? { energyWh } : {}) };
 }

@@ -1,7 +1,7 @@
 // Room devices and their Jeedom command ids (the seed's "Dictionnaire_de_commandes"), and the
 // readings and commands built on them.
 import type { DeviceCommand, Reading } from "../../types";
-import type { JeedomClient } from "./client";
+import { JeedomError, type JeedomClient } from "./client";
 
 export interface JeedomDevice {
   deviceId: string;
@@ -15,12 +15,12 @@ export interface JeedomDevice {
 const ROLES = ["power", "energy", "state", "on", "off"] as const;
 
 function commandId(value: unknown, where: string): number {
-  if (typeof value === "number" && Number.isInteger(value) && value > 0) return value;
+  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value;
   const s = String(value ?? "").trim();
-  if (/^\d+$/.test(s)) return Number(s);
   // The seed's dictionary holds whole URLs: …/jeeApi.php?apikey=…&type=cmd&id=123
-  const m = /[?&]id=(\d+)/.exec(s);
-  if (m) return Number(m[1]);
+  const digits = /^\d+$/.test(s) ? s : /[?&]id=(\d+)/.exec(s)?.[1];
+  // 400 digits read as a number are Infinity: only ids a Jeedom could have are kept.
+  if (digits !== undefined && Number.isSafeInteger(Number(digits))) return Number(digits);
   throw new RangeError(`${where}: ${JSON.stringify(s.replace(/apikey=[^&]*/i, "apikey=…"))} is not a command id`);
 }
 
@@ -70,6 +70,13 @@ export function parseDeviceTable(text: string): JeedomDevice[] {
   return devices;
 }
 
+/** The energy in Wh; a value so large that the conversion overflows is an error naming the command, never Infinity. */
+function energyWh(id: number, value: number, factor: number): number {
+  const wh = value * factor;
+  if (!Number.isFinite(wh)) throw new JeedomError("parse", `command ${id} gave ${value}, out of range for an energy`);
+  return wh;
+}
+
 export interface DeviceReadResult {
   reading: Reading;
   error?: string;
@@ -86,14 +93,14 @@ export async function readDevices(client: JeedomClient, devices: JeedomDevice[],
     devices.map(async (d): Promise<DeviceReadResult> => {
       const [power, energy, state] = await Promise.allSettled([
         d.power === undefined ? Promise.resolve(undefined) : client.readNumber(d.power),
-        d.energy === undefined ? Promise.resolve(undefined) : client.readNumber(d.energy),
+        d.energy === undefined ? Promise.resolve(undefined) : client.readNumber(d.energy).then((kWh) => energyWh(d.energy as number, kWh, factor)),
         d.state === undefined ? Promise.resolve(undefined) : client.readNumber(d.state),
       ]);
       const ts = now().toISOString();
       const errors = [power, energy, state].filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => (r.reason as Error).message);
       const reading: Reading = { deviceId: d.deviceId, ts };
       if (power.status === "fulfilled" && power.value !== undefined) reading.powerW = power.value;
-      if (energy.status === "fulfilled" && energy.value !== undefined) reading.energyWh = energy.value * factor;
+      if (energy.status === "fulfilled" && energy.value !== undefined) reading.energyWh = energy.value;
       if (state.status === "fulfilled" && state.value !== undefined) reading.on = state.value !== 0;
       const anyOk = [power, energy, state].some((r) => r.status === "fulfilled" && r.value !== undefined);
       reading.online = anyOk;

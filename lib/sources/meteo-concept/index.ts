@@ -170,10 +170,16 @@ export interface PvModel {
 
 // --- Resampling onto the grid --------------------------------------------------------------
 
+const MAX_SPAN_MS = 31 * 86_400_000;
+
 function span(grid: SlotGrid, points: ForecastPoint[]): { start: DateTime; count: number } {
   const first = toMillis(points[0].ts);
   const last = points[points.length - 1];
   const end = toMillis(last.ts) + last.stepMinutes * 60_000;
+  // The API forecasts 14 days: a point dated years away is a corrupt answer, not millions of slots.
+  if (end - first > MAX_SPAN_MS || end < first) {
+    throw new SourceError(SOURCE, "parse", `the forecast runs from ${points[0].ts} to ${last.ts}: more than ${MAX_SPAN_MS / 86_400_000} days`);
+  }
   const start = grid.slotStart(first);
   const count = grid.indexFrom(start, end - 1) + 1;
   return { start, count };

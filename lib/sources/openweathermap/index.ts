@@ -35,7 +35,8 @@ export function parseOwmForecast(body: string, zone = "UTC"): ForecastPoint[] {
         temperatureC: numberOrNull(main.temp),
         weatherCode: weather,
         cloudCover: clouds === null ? null : Math.min(1, Math.max(0, clouds / 100)),
-        rainProbabilityPct: pop === null ? null : Math.round(pop * 100),
+        // pop is a probability: outside 0..1 it is corrupt (and 1e307 × 100 would be Infinity).
+        rainProbabilityPct: pop === null || pop < 0 || pop > 1 ? null : Math.round(pop * 100),
       };
     });
     return points.sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));

@@ -46,7 +46,8 @@ export function decodeFrame(buf: Buffer): unknown {
 export function parseSenderInfo(info: string): { processed: number; failed: number; total: number } | undefined {
   const get = (name: string) => {
     const m = new RegExp(`${name}:?\\s*(\\d+)`, "i").exec(info);
-    return m ? Number(m[1]) : undefined;
+    // 400 digits would read as Infinity: a count beyond 2^53 is no count (the caller reports it).
+    return m && Number.isSafeInteger(Number(m[1])) ? Number(m[1]) : undefined;
   };
   const processed = get("processed");
   const failed = get("failed");

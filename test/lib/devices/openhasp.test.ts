@@ -128,4 +128,14 @@ describe("openHASP ELFI screen", function () {
     assert.throws(() => screenViewOf({ node: "g002", devices: [{ deviceId: "x" }] }), /devices.0.elfeType/);
     assert.throws(() => screenViewOf({ node: "a/#", devices: [] }), /node/);
   });
+
+  it("fuzz regression: a view whose device fields are NaN or not times is refused, naming the field", function () {
+    const bad = (devices: unknown[]) => () => screenViewOf({ node: "g002", devices });
+    const refused = (field: RegExp) => (e: unknown) => e instanceof DeviceMessageError && e.code === "wrong-type" && field.test(e.message);
+    assert.throws(bad([{ ...view.devices[0], latestEnd: Number.NaN }]), refused(/devices\.0\.latestEnd/));
+    assert.throws(bad([{ ...view.devices[0], powerW: Number.NaN }]), refused(/devices\.0\.powerW/));
+    assert.throws(bad([{ ...view.devices[1], socPct: 140 }]), refused(/devices\.0\.socPct/));
+    assert.throws(bad([{ ...view.devices[1], departure: "tomorrow" }]), refused(/devices\.0\.departure/));
+    assert.deepEqual(screenViewOf(view), view);
+  });
 });

@@ -233,4 +233,16 @@ describe("device translators", function () {
       rejects(t, "Socorel/121345678/EtatSorties", "hello", "not-json", /not JSON/);
     });
   });
+
+  it("fuzz regression: a Shelly gen2 NotifyStatus whose params is null is a wrong-type error, not a TypeError", function () {
+    const t = shellyGen2({});
+    rejects(t, "shellyplus1pm-a8032ab1/events/rpc", '{"method":"NotifyStatus","params":null}', "wrong-type", /params is not an object/);
+    rejects(t, "shellyplus1pm-a8032ab1/events/rpc", { method: "NotifyFullStatus", params: 5 }, "wrong-type", /params is not an object/);
+  });
+
+  it("fuzz regression: a Shelly gen2 RPC reply whose error is null is a refusal, not a TypeError", function () {
+    const t = shellyGen2({});
+    t.command(cmd("shelly-gen2", "p", "on"));
+    assert.deepEqual(t.parse({ topic: "elfe-controle/p/rpc", payload: '{"id":1,"error":null}' }, now), { readings: [], acks: [{ deviceId: "p", ok: false, detail: "RPC error undefined: null" }] });
+  });
 });

@@ -141,4 +141,27 @@ describe("lib/sources/campbell", function () {
       { numRuns: 500 },
     );
   });
+
+  describe("fuzz regressions", function () {
+    const body = (rows: unknown[], units = "W") => JSON.stringify({ head: { fields: [{ name: "P", units }] }, data: rows });
+
+    it("a record dated centuries away (corrupt logger clock) is refused at once, not millions of slots", function () {
+      const table = parseDataQuery(body([{ time: "0001-05-02T11:00:00", no: 1, vals: [1] }, { time: "2024-05-02T12:00:00", no: 2, vals: [2] }]), "Etc/GMT-1");
+      const started = Date.now();
+      assert.throws(() => tableToSeries(grid, table), (e: unknown) => e instanceof SourceError && e.code === "parse" && e.id === "P" && /0001-05-02.*not one answer's span/.test(e.message));
+      assert.ok(Date.now() - started < 100);
+    });
+
+    it("a record number beyond 2^53 (1e400 reads as Infinity) is dropped, not kept as Infinity", function () {
+      const table = parseDataQuery(body([{ time: "2024-05-02T12:00:00", no: null, vals: [2] }]).replace('"no":null', '"no":1e400'), "Etc/GMT-1");
+      assert.equal(table.records[0].no, undefined);
+    });
+
+    it("a value whose conversion to W overflows is an error naming the field; near-limit values are not rounded to Infinity", function () {
+      const huge = parseDataQuery(body([{ time: "2024-05-02T12:00:00", no: 1, vals: [-1.7e308] }], "kW"), "Etc/GMT-1");
+      assert.throws(() => latestReading(huge, "pv"), (e: unknown) => e instanceof SourceError && e.id === "P" && /out of range for a power/.test(e.message));
+      const big = parseDataQuery(body([{ time: "2024-05-02T12:00:00", no: 1, vals: [1e306] }]), "Etc/GMT-1");
+      assert.equal(latestReading(big, "pv").powerW, 1e306);
+    });
+  });
 });

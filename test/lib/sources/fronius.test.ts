@@ -110,4 +110,16 @@ describe("lib/sources/fronius", function () {
     fc.assert(fc.property(fc.json(), check), { numRuns: 300 });
     fc.assert(fc.property(fc.nat(valid.length - 1), fc.string({ maxLength: 3 }), (at, ins) => check(valid.slice(0, at) + ins + valid.slice(at + 1))), { numRuns: 300 });
   });
+
+  it("fuzz regression: site powers whose balance overflows (two values near 1e308) are a parse error, never Infinity", function () {
+    const flow = (site: Record<string, unknown>) => JSON.stringify({ ...powerFlow, Body: { Data: { ...powerFlow.Body.Data, Site: { ...powerFlow.Body.Data.Site, ...site } } } });
+    assert.throws(() => parsePowerFlow(flow({ P_PV: 1.7e308, P_Load: 1.7e308 })), (e: unknown) => e instanceof SourceError && e.code === "parse" && /Site powers out of range: P_PV 1\.7e\+308/.test(e.message));
+    assert.equal(parsePowerFlow(flow({ P_PV: 1e300, P_Load: -1e300, P_Akku: null })).balanceW, 0);
+  });
+
+  it("inverter totals that overflow when summed over inverters are a parse error naming the device, never Infinity", function () {
+    const system = (pac: Record<string, number>) => parseInverterData(JSON.stringify({ ...inverter, Body: { Data: { PAC: { Unit: "W", Values: pac } } } }));
+    assert.throws(() => inverterReading(system({ "1": 1.7e308, "2": 1.7e308 }), "pv"), (e: unknown) => e instanceof SourceError && e.id === "pv" && /inverter totals out of range for pv/.test(e.message));
+    assert.equal(inverterReading(system({ "1": 2100, "2": 1900 }), "pv").powerW, 4000);
+  });
 });

@@ -81,4 +81,23 @@ describe("lib/sources/jeedom", function () {
     assert.throws(() => parseDeviceTable("pc: puissance=12"), /unknown command role "puissance"/);
     assert.throws(() => parseDeviceTable('{"pc": {"power": "http://x/?apikey=SECRET"}}'), (e: Error) => /not a command id/.test(e.message) && !e.message.includes("SECRET"));
   });
+
+  describe("fuzz regressions", function () {
+    it("a command id of 400 digits (Infinity as a number) is refused, in lines, JSON and URLs", function () {
+      const big = "9".repeat(400);
+      assert.throws(() => parseDeviceTable(`pc: power=${big}`), /device pc, power: .* is not a command id/);
+      assert.throws(() => parseDeviceTable(JSON.stringify({ pc: { ON: `http://j/core/api/jeeApi.php?apikey=k&type=cmd&id=${big}` } })), (e: unknown) => e instanceof RangeError && /device pc, on/.test(e.message) && !/apikey=k/.test(e.message));
+      assert.deepEqual(parseDeviceTable("pc: power=9007199254740991"), [{ deviceId: "pc", power: 9007199254740991 }]);
+    });
+
+    it("an energy whose conversion to Wh overflows is that device's error, never Infinity", async function () {
+      fake.cmds.get(101)!.value = "1.7e308";
+      const client = new JeedomClient({ url: fake.url, apiKey: "K3yJeedom" });
+      const [r] = await readDevices(client, parseDeviceTable("pc: power=100, energy=101"));
+      assert.equal(r.reading.energyWh, undefined);
+      assert.equal(r.reading.powerW, 45.2);
+      assert.match(r.error!, /command 101 gave 1\.7e\+308, out of range for an energy/);
+      assert.ok(validateReading.check(r.reading).ok);
+    });
+  });
 });

@@ -124,4 +124,12 @@ describe("lib/sources/meteo-concept", function () {
     fc.assert(fc.property(fc.jsonValue(), check), { numRuns: 300 });
     fc.assert(fc.property(fc.record({ datetime: fc.string(), temp2m: fc.jsonValue(), weather: fc.jsonValue() }), check), { numRuns: 300 });
   });
+
+  it("fuzz regression: a forecast point dated years away is a parse error, not millions of slots", function () {
+    const points = parseForecast({ forecast: [{ datetime: "2026-06-10T10:00:00+0200", temp2m: 10, weather: 0 }, { datetime: "9999-06-10T10:00:00+0200", temp2m: 11, weather: 0 }] }, 60);
+    const grid = new SlotGrid({ zone: "Europe/Paris", stepMinutes: 15 });
+    const started = Date.now();
+    assert.throws(() => forecastSeries(grid, points), (e: unknown) => e instanceof SourceError && e.code === "parse" && /9999-06-10.*more than 31 days/.test(e.message));
+    assert.ok(Date.now() - started < 100);
+  });
 });

@@ -43,4 +43,9 @@ describe("lib/sources/openweathermap", function () {
       { numRuns: 300 },
     );
   });
+
+  it("fuzz regression: a rain probability outside 0..1 (1e307 made -Infinity %) is unknown, not Infinity", function () {
+    const pts = parseOwmForecast(JSON.stringify({ cod: "200", list: [{ ...item(t0, 10, 0), pop: -1.7e307 }, { ...item(t0 + 10800, 10, 0), pop: 1.5 }, { ...item(t0 + 21600, 10, 0), pop: 0.35 }] }));
+    assert.deepEqual(pts.map((p) => p.rainProbabilityPct), [null, null, 35]);
+  });
 });

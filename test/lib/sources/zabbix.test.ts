@@ -376,5 +376,10 @@ describe("lib/sources/zabbix", function () {
       assert.deepEqual(parseSenderInfo("Processed 3 Failed 1 Total 4 Seconds spent 0.0001"), { processed: 3, failed: 1, total: 4 });
       assert.equal(parseSenderInfo("whatever"), undefined);
     });
+
+    it("fuzz regression: a count of 400 digits (Infinity as a number) is no count, never Infinity", function () {
+      assert.equal(parseSenderInfo(`processed: ${"9".repeat(400)}; failed: 0; total: 1`), undefined);
+      assert.deepEqual(parseSenderInfo("processed: 9007199254740991; failed: 0"), { processed: 9007199254740991, failed: 0, total: 9007199254740991 });
+    });
   });
 });

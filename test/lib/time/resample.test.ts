@@ -82,4 +82,9 @@ describe("lib/time resampling", function () {
     assert.throws(() => alignSeries(a, { ...b, stepMinutes: 30 }), /15-minute and 30-minute/);
     assert.throws(() => alignSeries(a, { ...b, start: at("12:05") }), /same slot grid/);
   });
+
+  it("fuzz regression: samples near the float limit make a gap, never Infinity or NaN", function () {
+    const { series } = resamplePower(grid, [{ ts: at("12:00"), value: 1e308 }, { ts: at("12:10"), value: 1.7e308 }, { ts: at("12:15"), value: 5 }, { ts: at("12:30"), value: 5 }], { start: at("12:00"), count: 2 });
+    assert.deepEqual(series.values, [null, 5]);
+  });
 });

@@ -1,0 +1,4 @@
+import { fuzzSuite } from "./harness";
+import { batteryTargets } from "./targets/battery";
+
+fuzzSuite("battery", batteryTargets);

@@ -1,0 +1,4 @@
+import { fuzzSuite } from "./harness";
+import { campbellTargets } from "./targets/campbell";
+
+fuzzSuite("campbell", campbellTargets);

@@ -1,0 +1,4 @@
+import { fuzzSuite } from "./harness";
+import { coordinationTargets } from "./targets/coordination";
+
+fuzzSuite("coordination", coordinationTargets);

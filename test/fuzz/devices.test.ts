@@ -1,0 +1,4 @@
+import { fuzzSuite } from "./harness";
+import { deviceTargets } from "./targets/devices";
+
+fuzzSuite("devices", deviceTargets);

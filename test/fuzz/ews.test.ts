@@ -1,0 +1,4 @@
+import { fuzzSuite } from "./harness";
+import { ewsTargets } from "./targets/ews";
+
+fuzzSuite("ews", ewsTargets);

@@ -1,0 +1,4 @@
+import { fuzzSuite } from "./harness";
+import { froniusTargets } from "./targets/fronius";
+
+fuzzSuite("fronius", froniusTargets);

@@ -1,0 +1,4 @@
+import { fuzzSuite } from "./harness";
+import { jeedomTargets } from "./targets/jeedom";
+
+fuzzSuite("jeedom", jeedomTargets);

@@ -1,0 +1,4 @@
+import { fuzzSuite } from "./harness";
+import { openhaspTargets } from "./targets/openhasp";
+
+fuzzSuite("openhasp", openhaspTargets);

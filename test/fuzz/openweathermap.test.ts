@@ -1,0 +1,4 @@
+import { fuzzSuite } from "./harness";
+import { openweathermapTargets } from "./targets/openweathermap";
+
+fuzzSuite("openweathermap", openweathermapTargets);

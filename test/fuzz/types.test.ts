@@ -1,0 +1,4 @@
+import { fuzzSuite } from "./harness";
+import { typesTargets } from "./targets/types";
+
+fuzzSuite("types", typesTargets);

@@ -1,0 +1,4 @@
+import { fuzzSuite } from "./harness";
+import { zabbixTargets } from "./targets/zabbix";
+
+fuzzSuite("zabbix", zabbixTargets);
