@@ -98,7 +98,9 @@ export function resamplePreviousColumns(bounds: ArrayLike<number>, samples: Samp
       integral += ((held + held) / 2) * (to - from);
       covered += to - from;
     }
-    values.push(covered > 0 && covered >= minCoverage * (b - a) ? integral / covered : null);
+    const mean = integral / covered;
+    // As resamplePower: an integral that overflows (samples near 1e308 W) makes a gap, never Infinity.
+    values.push(covered > 0 && covered >= minCoverage * (b - a) && Number.isFinite(mean) ? mean : null);
   }
   return values;
 }

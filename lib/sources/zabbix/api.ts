@@ -84,19 +84,28 @@ export function itemGetParams(sel: ItemSelection): Record<string, JsonValue> {
   return params;
 }
 
+/** A small whole number Zabbix sends as a string (value_type, type): anything else is the server's error. */
+function code(row: Record<string, JsonValue>, field: string, fallback?: number): number {
+  if (fallback !== undefined && (row[field] === undefined || row[field] === null)) return fallback;
+  const n = Number(str(row, field, "item.get"));
+  if (!Number.isInteger(n) || n < 0 || n > 255) throw new ZabbixTransportError("parse", `item.get: field ${field} is not a type code: ${JSON.stringify(row[field]).slice(0, 40)}`);
+  return n;
+}
+
 export async function getItems(client: ZabbixClient, sel: ItemSelection): Promise<ZabbixItem[]> {
   const rows = rowsOf(await client.call("item.get", itemGetParams(sel)), "item.get");
   return rows.map((r) => {
-    const hosts = Array.isArray(r.hosts) ? (r.hosts as Record<string, JsonValue>[]) : [];
+    const first = Array.isArray(r.hosts) ? r.hosts[0] : undefined;
+    const host = first && typeof first === "object" && !Array.isArray(first) && typeof first.host === "string" ? first.host : "";
     return {
       itemid: str(r, "itemid", "item.get"),
       hostid: str(r, "hostid", "item.get"),
-      host: hosts.length && typeof hosts[0].host === "string" ? hosts[0].host : "",
+      host,
       name: typeof r.name === "string" ? r.name : "",
       key: str(r, "key_", "item.get"),
-      valueType: Number(str(r, "value_type", "item.get")),
+      valueType: code(r, "value_type"),
       units: typeof r.units === "string" ? r.units : "",
-      type: Number(r.type ?? -1),
+      type: code(r, "type", -1),
     };
   });
 }

@@ -57,10 +57,6 @@ export const zabbixTargets: FuzzTarget[] = [
     ...lifecycle,
     run: (input) => (answering("item.get", input as string), read("history")),
     typed,
-    // Known, reported: getItems (api.ts, being rewritten by another branch) turns a non-numeric
-    // value_type or type into NaN (or "1e400" into Infinity); such items are only listed as skipped, never read.
-    allowNonFinite: (path) => /^\.skippedItems\[\d+\]\.(valueType|type) = /.test(path),
-    knownDefects: [{ message: /Cannot read properties of (null|undefined) \(reading 'host'\)/, why: "getItems reads hosts[0].host of a null host row (api.ts, reported)" }],
   },
   {
     name: "zabbix: readItemSeries, history.get answer",

@@ -15,6 +15,7 @@ import {
   parseSenderInfo,
 } from "../../../lib/sources/zabbix";
 import { FakeZabbix, type FakeItem } from "../../support/fake-zabbix";
+import { fakeServer } from "../../support/fake-http";
 
 const grid = new SlotGrid({ zone: "Europe/Paris", stepMinutes: 15 });
 const T0 = Date.parse("2026-06-10T00:00:00+02:00") / 1000; // a slot start in Paris
@@ -381,5 +382,28 @@ describe("lib/sources/zabbix", function () {
       assert.equal(parseSenderInfo(`processed: ${"9".repeat(400)}; failed: 0; total: 1`), undefined);
       assert.deepEqual(parseSenderInfo("processed: 9007199254740991; failed: 0"), { processed: 9007199254740991, failed: 0, total: 9007199254740991 });
     });
+  });
+});
+
+describe("zabbix getItems: malformed item rows (fuzz regressions)", function () {
+  it("a null host row gives no host name; a value_type or type that is not a type code is the server's parse error", async function () {
+    let rows: unknown[] = [];
+    const server = await fakeServer((req, res) => {
+      const { method, id } = JSON.parse(req.body) as { method: string; id: number };
+      res.setHeader("Content-Type", "application/json");
+      res.end(JSON.stringify({ jsonrpc: "2.0", id, result: method === "apiinfo.version" ? "7.0.5" : rows }));
+    });
+    try {
+      const client = new ZabbixClient({ url: `${server.url}/api_jsonrpc.php`, token: "t" });
+      const row = { itemid: "1", hostid: "2", key_: "k", value_type: "0", type: "2", hosts: [null] };
+      rows = [row];
+      assert.deepEqual((await getItems(client, { keyPattern: "k" })).map((i) => [i.host, i.valueType, i.type]), [["", 0, 2]]);
+      for (const bad of [{ value_type: "x" }, { value_type: "1e400" }, { type: "2.5" }]) {
+        rows = [{ ...row, ...bad }];
+        await assert.rejects(getItems(client, { keyPattern: "k" }), (e: Error) => e instanceof ZabbixTransportError && /not a type code/.test(e.message));
+      }
+    } finally {
+      await server.close();
+    }
   });
 });
