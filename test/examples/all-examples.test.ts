@@ -4,9 +4,8 @@
 // into a second Node-RED whose only edit is its territory (another time zone).
 import { strict as assert } from "node:assert";
 import { readdirSync, readFileSync } from "node:fs";
-import { createServer, type AddressInfo, type Server } from "node:net";
 import { join } from "node:path";
-import { fakeServer, type FakeServer } from "../support/fake-http";
+import { startExampleSite, type ExampleSite } from "../support/example-site";
 import { startNodeRed, type RunningNodeRed } from "../support/node-red-process";
 
 const dir = join(__dirname, "..", "..", "examples");
@@ -55,36 +54,16 @@ const withSecrets = (flows: Record<string, any>[]) => flows.map((n) => (SECRETS[
 
 describe("examples: all deploy, and move to another territory", function () {
   this.timeout(300_000);
-  let site: FakeServer;
-  let broker: { server: Server; close(): Promise<void> };
+  let site: ExampleSite | undefined;
   let env: Record<string, string>;
   const runtimes: RunningNodeRed[] = [];
 
   before(async function () {
-    // Every HTTP peer answers "not here" at once: the test is about deploying, not polling.
-    site = await fakeServer((_req, res) => {
-      res.statusCode = 503;
-      res.end("fake site");
-    });
-    const { Aedes } = await import("aedes");
-    const aedes = await Aedes.createBroker();
-    const server = createServer(aedes.handle);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    broker = { server, close: () => new Promise<void>((resolve) => aedes.close(() => server.close(() => resolve()))) };
-    env = {
-      ELFE_MQTT_HOST: "127.0.0.1",
-      ELFE_MQTT_PORT: String((server.address() as AddressInfo).port),
-      ELFE_ZABBIX_URL: `${site.url}/zabbix/api_jsonrpc.php`,
-      ELFE_JEEDOM_URL: site.url,
-      ELFE_EWS_URL: `${site.url}/EcoStruxure/DataExchange`,
-      ELFE_CAMPBELL_URL: `${site.url}/`,
-      ELFE_FRONIUS_URL: site.url,
-      ELFE_FRONIUS_POWERFLOW_URL: `${site.url}/solar_api/v1/GetPowerFlowRealtimeData.fcgi`,
-    };
+    site = await startExampleSite();
+    env = site.env;
   });
   after(async () => {
     for (const red of runtimes) await red.stop();
-    await broker?.close();
     await site?.close();
   });
 

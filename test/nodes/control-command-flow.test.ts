@@ -24,7 +24,7 @@ import { switchBot } from "../../lib/devices/switchbot";
 import { socorel } from "../../lib/devices/socorel";
 import type { Translator } from "../../lib/devices/translator";
 import { ShellyGen1Double, ShellyGen2Double, TasmotaDouble } from "../support/device-doubles";
-import { testBroker, testDatabase, type TestDatabase } from "../support/services";
+import { databaseNodeSettings, testBroker, testDatabase, type TestDatabase } from "../support/services";
 import helper from "./helper";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -62,12 +62,6 @@ function covers(filter: string, sub: string): boolean {
 /** A base with the test's prefix in front ("" stays a bare prefix, without its slash). */
 const prefixed = (prefix: string, base: string) => (base ? `${prefix}${base}` : prefix.replace(/\/$/, ""));
 
-/** The example's embedded database node pointed at the test database (a schema of its own). */
-function databaseOn(db: TestDatabase, n: any): any {
-  const u = new URL(db.url);
-  return { ...n, mode: "postgres", host: u.hostname, port: Number(u.port), database: u.pathname.slice(1), user: decodeURIComponent(u.username), schema: db.schema };
-}
-
 /**
  * The example on the given broker and database, its topics under the test's prefix (a shared
  * broker), its debug nodes swapped for helpers, its injects silent (the test triggers them), and a catch.
@@ -75,7 +69,7 @@ function databaseOn(db: TestDatabase, n: any): any {
 function exampleOn(url: string, prefix: string, db: TestDatabase): any[] {
   const { hostname, port } = new URL(url);
   const flow = example.map((n) => {
-    if (n.type === "elfe-database") return databaseOn(db, n);
+    if (n.type === "elfe-database") return { ...n, ...databaseNodeSettings(db) }; // the test database, a schema of its own
     if (n.type === "debug") return { id: n.id, z: n.z, type: "helper" };
     if (n.type === "inject") return { ...n, once: false };
     if (n.type === "mqtt-broker") return { ...n, broker: hostname, port };

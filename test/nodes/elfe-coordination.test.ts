@@ -12,7 +12,7 @@ import planReadNode from "../../nodes/elfe-plan-read/elfe-plan-read";
 import territoryNode from "../../nodes/elfe-territory/elfe-territory";
 import { publishPlan, tableOf, type Coordination } from "../../lib/coordination";
 import type { DatabaseConfigNode } from "../../nodes/node-helpers";
-import { testDatabase, type TestDatabase } from "../support/services";
+import { databaseNodeSettings, testDatabase, type TestDatabase } from "../support/services";
 import { grid, samplePlan } from "../lib/coordination/fixtures";
 import helper from "./helper";
 
@@ -20,20 +20,7 @@ const nodes = [territoryNode, databaseNode, flexRequestsNode, planPublishNode, p
 const territory = { id: "t1", type: "elfe-territory", name: "Vilaine", zone: "Europe/Paris", stepMinutes: 15, horizonSlots: 96 };
 
 function databaseConfig(test: TestDatabase, extra: Record<string, unknown> = {}) {
-  const u = new URL(test.url);
-  return {
-    id: "db1",
-    type: "elfe-database",
-    mode: "postgres",
-    host: u.hostname,
-    port: Number(u.port),
-    database: u.pathname.slice(1),
-    user: decodeURIComponent(u.username),
-    schema: test.schema,
-    tls: false,
-    migrate: true,
-    ...extra,
-  };
+  return { id: "db1", type: "elfe-database", ...databaseNodeSettings(test), migrate: true, ...extra };
 }
 
 const flow = (db: Record<string, unknown>, read: Record<string, unknown> = {}) => [

@@ -6,6 +6,7 @@ import databaseNode from "../../nodes/elfe-database/elfe-database";
 import { tableOf } from "../../lib/coordination";
 import { SlotGrid } from "../../lib/time/grid";
 import { migratedDb, type MigratedDb } from "../lib/coordination/fixtures";
+import { databaseNodeSettings } from "../support/services";
 import { validateDeviceCommand, validateDispatchEvent } from "../../lib/types";
 import { binding, decisions, device, heater, plan } from "../lib/dispatch/fixtures";
 import helper from "./helper";
@@ -274,8 +275,7 @@ describe("elfe-dispatch node writing back to the coordination database", functio
     const t = tableOf(m.db, "equipement_pilote_ou_mesure");
     const { rows } = await m.db.pool.query(`INSERT INTO ${t} (equipement_pilote_ou_mesure_type_id, equipement_pilote_ou_mesure_mode_id, nom_humain) VALUES (112, 30, 'lave-linge') RETURNING id`);
     const id = String(rows[0].id);
-    const u = new URL(m.test.url);
-    const db = { id: "db1", type: "elfe-database", mode: "postgres", host: u.hostname, port: Number(u.port), database: u.pathname.slice(1), user: decodeURIComponent(u.username), schema: m.test.schema, migrate: false };
+    const db = { id: "db1", type: "elfe-database", ...databaseNodeSettings(m.test), migrate: false };
     await helper.load([...nodes, databaseNode], [...flow({ database: "db1" }), db], { db1: {} });
     const n1 = helper.getNode("n1") as any;
     const got = collect();

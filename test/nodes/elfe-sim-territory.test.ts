@@ -5,6 +5,7 @@ import simNode from "../../nodes/elfe-sim-territory/elfe-sim-territory";
 import { readFlexRequests } from "../../lib/coordination";
 import { validateSlotSeries } from "../../lib/types";
 import { migratedDb, type MigratedDb } from "../lib/coordination/fixtures";
+import { databaseNodeSettings } from "../support/services";
 import helper from "./helper";
 
 const territory = { id: "t1", type: "elfe-territory", name: "Vilaine", zone: "Europe/Paris", stepMinutes: 15, horizonSlots: 96 };
@@ -23,8 +24,7 @@ describe("elfe-sim-territory node", function () {
   });
 
   it("sends the balance history and the room's readings at each tick, writes the households, takes the laptops' plug orders", async function () {
-    const u = new URL(m.test.url);
-    const db = { id: "db1", type: "elfe-database", mode: "postgres", host: u.hostname, port: Number(u.port), database: u.pathname.slice(1), user: decodeURIComponent(u.username), schema: m.test.schema, migrate: false };
+    const db = { id: "db1", type: "elfe-database", ...databaseNodeSettings(m.test), migrate: false };
     await helper.load(
       [territoryNode, databaseNode, simNode],
       [

@@ -5,9 +5,8 @@
 // within 10 % after a GC; RSS is printed. REDEPLOYS changes the count.
 import { strict as assert } from "node:assert";
 import { readdirSync, readFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
-import { fakeServer, type FakeServer } from "../support/fake-http";
+import { startExampleSite, type ExampleSite } from "../support/example-site";
 import { startNodeRed, type RunningNodeRed } from "../support/node-red-process";
 
 const dir = join(__dirname, "..", "..", "examples");
@@ -49,38 +48,16 @@ interface Probe {
 describe("reliability: 200 redeploys leak nothing", function () {
   this.timeout(900_000);
   let red: RunningNodeRed | undefined;
-  let site: FakeServer | undefined;
-  let closeBroker: (() => Promise<void>) | undefined;
+  let site: ExampleSite | undefined;
   after(async () => {
     await red?.stop();
     await site?.close();
-    await closeBroker?.();
   });
 
   it("keeps the same timers, sockets and workers, and its heap within 10 %", async function () {
-    site = await fakeServer((_req, res) => {
-      res.statusCode = 503;
-      res.end("fake site");
-    });
-    const { Aedes } = await import("aedes");
-    const aedes = await Aedes.createBroker();
-    const server = createServer(aedes.handle);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    closeBroker = () => new Promise<void>((resolve) => aedes.close(() => server.close(() => resolve())));
-    const ports: Record<string, string> = {};
-    const env = {
-      ELFE_MQTT_HOST: "127.0.0.1",
-      ELFE_MQTT_PORT: String((server.address() as AddressInfo).port),
-      ELFE_ZABBIX_URL: `${site.url}/zabbix/api_jsonrpc.php`,
-      ELFE_JEEDOM_URL: site.url,
-      ELFE_EWS_URL: `${site.url}/EcoStruxure/DataExchange`,
-      ELFE_CAMPBELL_URL: `${site.url}/`,
-      ELFE_FRONIUS_URL: site.url,
-      ELFE_FRONIUS_POWERFLOW_URL: `${site.url}/solar_api/v1/GetPowerFlowRealtimeData.fcgi`,
-      NODE_OPTIONS: "--expose-gc",
-    };
-    ports.broker = env.ELFE_MQTT_PORT;
-    ports.site = new URL(site.url).port;
+    site = await startExampleSite();
+    const ports = { broker: site.brokerPort };
+    const env = { ...site.env, NODE_OPTIONS: "--expose-gc" };
     red = await startNodeRed([...PROBE, ...examples], env, "functionGlobalContext: { proc: process, gc: global.gc }");
     // Right after a deploy the probe's route may not be registered yet: ask again.
     const probe = async (): Promise<Probe> => {

@@ -13,6 +13,12 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
+/** The settings of an `elfe-database` config node (postgres mode) that reach this test database. */
+export function databaseNodeSettings(test: TestDatabase): { mode: "postgres"; host: string; port: number; database: string; user: string; schema: string; tls: false } {
+  const u = new URL(test.url);
+  return { mode: "postgres", host: u.hostname, port: Number(u.port), database: u.pathname.slice(1), user: decodeURIComponent(u.username), schema: test.schema, tls: false };
+}
+
 export interface TestBroker {
   url: string;
   /** A topic prefix of this test's own, ending with "/". */
