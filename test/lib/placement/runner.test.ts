@@ -81,4 +81,19 @@ describe("lib/placement/runner", function () {
     await assert.rejects(solving, /closed/);
     assert.equal(parkedWorkers(), parkedNow);
   });
+
+  it("a worker that crashes during a solve: the greedy placement answers, with a warning saying why; the next solve has a new worker", async function () {
+    runner = new PlacementRunner();
+    await runner.solve(small());
+    const worker = (runner as unknown as { worker: { terminate(): Promise<number> } }).worker;
+    const solving = runner.solve({ territory, ...sampleTerritory(150, { seed: 9 }), options: { timeLimitS: 5 } });
+    await new Promise((r) => setTimeout(r, 100));
+    await worker.terminate(); // as a crash of the thread would
+    const { plan } = await solving;
+    assert.equal(plan.runInfo.method, "greedy");
+    assert.ok(plan.warnings.some((w) => w.code === "WARN_IMPOSSIBLE" && /placement worker exited with code \d+: greedy placement used/.test(w.message)), JSON.stringify(plan.warnings));
+    assert.ok(plan.devices.length > 0);
+    const next = await runner.solve(small());
+    assert.notEqual(next.plan.runInfo.method, "greedy", "a new worker solves the next one");
+  });
 });

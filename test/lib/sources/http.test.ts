@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { SourceError } from "../../../lib/sources/errors";
-import { excerpt, httpRequest, safeUrl } from "../../../lib/sources/http";
+import { excerpt, httpOk, httpRequest, parseJson, safeUrl } from "../../../lib/sources/http";
 import { fakeServer, sendJson, type FakeServer } from "../../support/fake-http";
 
 describe("lib/sources/http", function () {
@@ -87,6 +87,32 @@ describe("lib/sources/http", function () {
     const plain = await httpRequest({ source: "test", url: `${server.url}/chunked`, timeoutMs: 2000 });
     assert.equal(plain.body, text);
     await assert.rejects(httpRequest({ source: "test", url: `${server.url}/sized`, timeoutMs: 2000, receiveInto: small, maxBytes: 100_000 }), /answer larger than 100000 bytes/);
+  });
+
+  describe("faulty peers: bounded time, a typed error naming the peer", function () {
+    it("a peer that trickles its answer one byte at a time is cut at the time-out, like one that never answers", async function () {
+      server = await fakeServer((_req, res) => {
+        res.writeHead(200, { "Content-Type": "application/json" });
+        const drip = setInterval(() => (res.destroyed ? clearInterval(drip) : res.write(" ")), 50);
+        res.on("close", () => clearInterval(drip));
+      });
+      const t0 = Date.now();
+      await assert.rejects(httpRequest({ source: "test", url: `${server.url}/drip`, timeoutMs: 400 }), (e: unknown) => e instanceof SourceError && e.code === "timeout");
+      assert.ok(Date.now() - t0 < 1500, `took ${Date.now() - t0} ms`);
+    });
+
+    it("a refused connection, a 500 with an HTML error page, and HTML instead of JSON", async function () {
+      const closed = await fakeServer(() => undefined);
+      const url = closed.url;
+      await closed.close();
+      await assert.rejects(httpRequest({ source: "test", url: `${url}/x`, timeoutMs: 2000 }), (e: unknown) => e instanceof SourceError && e.code === "unreachable" && /ECONNREFUSED/.test(e.message));
+      server = await fakeServer((_req, res) => {
+        res.writeHead(500, { "Content-Type": "text/html" });
+        res.end("<html><body><h1>Internal Server Error</h1></body></html>");
+      });
+      await assert.rejects(httpOk({ source: "test", url: `${server.url}/api`, timeoutMs: 2000 }), (e: unknown) => e instanceof SourceError && e.code === "http" && /HTTP 500 .*Internal Server Error/.test(e.message));
+      assert.throws(() => parseJson("test", "<html>maintenance</html>"), (e: unknown) => e instanceof SourceError && e.code === "parse" && /not JSON/.test(e.message));
+    });
   });
 
   it("excerpt flattens and cuts a body; safeUrl drops the query and survives a bad URL", function () {
