@@ -35,11 +35,10 @@ export default function register(RED: NodeAPI): void {
     const embedded = config.mode === "embedded";
     let opened: Promise<Coordination>;
     const folder = (config.folder || "elfe-coordination").trim();
-    if (embedded && !FOLDER_PATTERN.test(folder)) {
-      opened = Promise.reject(new Error(RED._("elfe-database.errors.folder", { folder })));
-    } else {
-      const userDir = (RED.settings as unknown as { userDir?: string }).userDir || join(homedir(), ".node-red");
-      opened = openCoordination({
+    const userDir = (RED.settings as unknown as { userDir?: string }).userDir || join(homedir(), ".node-red");
+    const open = (): Promise<Coordination> => {
+      if (embedded && !FOLDER_PATTERN.test(folder)) return Promise.reject(new Error(RED._("elfe-database.errors.folder", { folder })));
+      return openCoordination({
         mode: embedded ? "embedded" : "postgres",
         host: config.host,
         port: Number(config.port) || 5432,
@@ -53,17 +52,37 @@ export default function register(RED: NodeAPI): void {
         embeddedPort: Number(config.embeddedPort) || 0,
         migrate: !!config.migrate,
       });
-    }
-    opened.then(
-      (c) => {
-        node.log(RED._("elfe-database.log.open", { what: c.description }));
-        if (c.migration && c.migration.applied.length > 0) {
-          node.log(RED._("elfe-database.log.migrated", { versions: c.migration.applied.join(", "), schema: c.migration.schema ?? "search_path" }));
-        }
-      },
-      (err: unknown) => node.error(RED._("elfe-database.errors.open", { error: err instanceof Error ? err.message : String(err) })),
-    );
-    node.coordination = () => opened;
+    };
+    // A database unreachable at deploy (or later at its first use) is tried again by the next
+    // node that needs it, after a back-off doubling from 1 s to 1 min: no redeploy needed.
+    let failedAt: number | undefined;
+    let failures = 0;
+    const backoffMs = () => Math.min(1000 * 2 ** Math.max(0, failures - 1), 60_000);
+    const attempt = () => {
+      opened = open();
+      opened.then(
+        (c) => {
+          failures = 0;
+          node.log(RED._("elfe-database.log.open", { what: c.description }));
+          if (c.migration && c.migration.applied.length > 0) {
+            node.log(RED._("elfe-database.log.migrated", { versions: c.migration.applied.join(", "), schema: c.migration.schema ?? "search_path" }));
+          }
+        },
+        (err: unknown) => {
+          failures++;
+          failedAt = Date.now();
+          node.error(RED._("elfe-database.errors.open", { error: err instanceof Error ? err.message : String(err) }));
+        },
+      );
+    };
+    attempt();
+    node.coordination = () => {
+      if (failedAt !== undefined && Date.now() - failedAt >= backoffMs()) {
+        failedAt = undefined; // this attempt is under way
+        attempt();
+      }
+      return opened;
+    };
 
     node.on("close", (_removed: boolean, done: () => void) => {
       opened.then(

@@ -3,6 +3,7 @@
 import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer, connect, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { Pool } from "pg";
 import databaseNode from "../../nodes/elfe-database/elfe-database";
@@ -13,6 +14,7 @@ import territoryNode from "../../nodes/elfe-territory/elfe-territory";
 import { publishPlan, tableOf, type Coordination } from "../../lib/coordination";
 import type { DatabaseConfigNode } from "../../nodes/node-helpers";
 import { databaseNodeSettings, testDatabase, type TestDatabase } from "../support/services";
+import { freePort } from "../support/node-red-process";
 import { grid, samplePlan } from "../lib/coordination/fixtures";
 import helper from "./helper";
 
@@ -108,6 +110,41 @@ describe("coordination nodes", function () {
     helper.getNode("pub").receive({ payload: { ...currentPlan(2), slotCount: "x" } } as any);
     assert.match((await caught).error.message, /invalid Plan/);
     assert.ok((helper.getNode("pub").status as any).calledWithMatch({ fill: "red" }));
+  });
+
+  it("a database unreachable at deploy is reported, then reached by itself after the back-off, no redeploy", async function () {
+    // A TCP relay to the test database on a port nobody listens on yet: the database is "down".
+    const port = await freePort();
+    const target = new URL(test.url);
+    await helper.load(nodes, flow(databaseConfig(test, { host: "127.0.0.1", port })), { db1: {} });
+    const config = helper.getNode("db1") as unknown as DatabaseConfigNode;
+    await assert.rejects(config.coordination(), /ECONNREFUSED/);
+    const caught = next("hc");
+    helper.getNode("req").receive({ payload: "now" } as any);
+    assert.match((await caught).error.message, /ECONNREFUSED/, "the reading node says why");
+    // The database comes up.
+    const sockets = new Set<Socket>();
+    const relay: Server = createServer((inbound) => {
+      const outbound = connect(Number(target.port), target.hostname);
+      for (const s of [inbound, outbound]) {
+        sockets.add(s);
+        s.on("error", () => undefined);
+      }
+      inbound.pipe(outbound).pipe(inbound);
+    });
+    await new Promise<void>((r) => relay.listen(port, "127.0.0.1", r));
+    try {
+      await new Promise((r) => setTimeout(r, 1100)); // the first back-off
+      const got = next("h1");
+      helper.getNode("req").receive({ payload: "now" } as any);
+      assert.deepEqual((await got).payload, [], "read through the database that came up");
+      coordination = await config.coordination();
+      assert.ok(coordination.description.includes(`:${port}/`));
+    } finally {
+      await helper.unload();
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => relay.close(r));
+    }
   });
 
   it("sends the flexibility requests of the devices in mode 30, with warnings naming the others", async function () {
