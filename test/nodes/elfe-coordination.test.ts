@@ -101,6 +101,27 @@ describe("coordination nodes", function () {
     assert.ok((helper.getNode("read").status as any).calledWithMatch({ fill: "green", text: "elfe-plan-read.status.plan" }));
   });
 
+  it("connections killed by the server between reads: the next read gets a new one, the plan in force is intact", async function () {
+    if (test.embedded) this.skip(); // pg_terminate_backend needs a real PostgreSQL
+    await load();
+    const plan = currentPlan(5);
+    const published = next("h2");
+    helper.getNode("pub").receive({ payload: plan } as any);
+    await published;
+    const { rows } = await coordination.db.pool.query("SELECT pg_backend_pid() AS pid");
+    const admin = new Pool({ connectionString: test.url, max: 1 });
+    try {
+      const killed = await admin.query("SELECT pg_terminate_backend($1) AS ok", [rows[0].pid]);
+      assert.equal(killed.rows[0].ok, true);
+    } finally {
+      await admin.end();
+    }
+    await new Promise((r) => setTimeout(r, 200)); // the pool hears its idle client die
+    const read = next("h3");
+    helper.getNode("read").receive({ payload: "go" } as any);
+    assert.deepEqual((await read).payload, plan);
+  });
+
   it("a bad plan goes to Catch with a red status; no plan in force gives payload null", async function () {
     await load();
     const empty = next("h3");
