@@ -33,11 +33,12 @@ const fn = require("@node-red/nodes/core/function/10-function.js");
 const comment = require("@node-red/nodes/core/common/90-comment.js");
 const change = require("@node-red/nodes/core/function/15-change.js");
 const catchNode = require("@node-red/nodes/core/common/25-catch.js");
+const statusNode = require("@node-red/nodes/core/common/25-status.js");
 const mqttNodes = require("@node-red/nodes/core/network/10-mqtt.js");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const example = JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", "control-command.json"), "utf8")) as any[];
-const NODES = [inject, fn, comment, change, catchNode, mqttNodes, territoryNode, databaseNode, planPublishNode, planReadNode, dispatchNode, shellyGen1Node, shellyGen2Node, tasmotaNode, switchBotNode, socorelNode];
+const NODES = [inject, fn, comment, change, catchNode, statusNode, mqttNodes, territoryNode, databaseNode, planPublishNode, planReadNode, dispatchNode, shellyGen1Node, shellyGen2Node, tasmotaNode, switchBotNode, socorelNode];
 const TRANSLATORS: Record<string, (o: { base?: string; replyTopic?: string }) => Translator> = {
   "elfe-shelly-gen1": shellyGen1,
   "elfe-shelly-gen2": shellyGen2,
@@ -113,8 +114,8 @@ type Doubles = Awaited<ReturnType<typeof startDoubles>>;
  * Loads the example, waits for its MQTT connection, sends the bindings, publishes the example's
  * sample plan into the database and reads it back into the dispatch; checks orders and confirmation.
  */
-async function runExample(url: string, prefix: string, doubles: Doubles, db: TestDatabase) {
-  await helper.load(NODES, exampleOn(url, prefix, db), { "elfe.cc.db": {} });
+async function runExample(url: string, prefix: string, doubles: Doubles, db: TestDatabase, tweak = (flow: any[]) => flow) {
+  await helper.load(NODES, tweak(exampleOn(url, prefix, db)), { "elfe.cc.db": {} });
   const events = collect("elfe.cc.debug.events");
   const caught = collect("t.caught");
   const confirmations = collect("elfe.cc.debug.confirmations");
@@ -153,6 +154,26 @@ async function runExample(url: string, prefix: string, doubles: Doubles, db: Tes
   );
   assert.deepEqual(caught.map((m) => m.error?.message), []);
   return { events, caught };
+}
+
+/** An aedes broker of the test's own, to stop and restart on the same port (never the machine's). */
+async function startAedes(port = 0) {
+  const { Aedes } = await import("aedes");
+  const aedes = await Aedes.createBroker();
+  const server: Server = createServer(aedes.handle);
+  const sockets = new Set<Socket>();
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  const stop = () =>
+    new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close();
+      aedes.close(() => r());
+    });
+  return { port: (server.address() as AddressInfo).port, stop };
 }
 
 describe("control-command example on a real broker", function () {
@@ -203,49 +224,24 @@ describe("control-command example on a real broker", function () {
     }
   });
 
-  it("broker restarted: after the reconnect the full state re-sent reaches the devices, nothing crashes", async function () {
-    const { Aedes } = await import("aedes");
-    const startAedes = async (port = 0) => {
-      const aedes = await Aedes.createBroker();
-      const server: Server = createServer(aedes.handle);
-      const sockets = new Set<Socket>();
-      server.on("connection", (s) => {
-        sockets.add(s);
-        s.on("close", () => sockets.delete(s));
-      });
-      await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
-      const stop = () =>
-        new Promise<void>((r) => {
-          for (const s of sockets) s.destroy();
-          server.close();
-          aedes.close(() => r());
-        });
-      return { port: (server.address() as AddressInfo).port, stop };
-    };
+  /** The example on a broker of the test's own, which `outage` stops and restarts; always cleaned up. */
+  async function onOwnBroker(outage: (ctx: { doubles: Doubles; events: any[]; caught: any[]; stop: () => Promise<void>; restart: () => Promise<void> }) => Promise<string[] | void>, tweak?: (flow: any[]) => any[]) {
     helper.settings({ mqttReconnectTime: 300 });
     let broker = await startAedes();
     const url = `mqtt://127.0.0.1:${broker.port}`;
-    const prefix = "e2e/";
-    const doubles = await startDoubles(url, prefix);
+    const doubles = await startDoubles(url, "e2e/");
     try {
-      const { events, caught } = await runExample(url, prefix, doubles, db);
-      await broker.stop();
-      await until("the disconnection", () => node("elfe.cc.broker").connected === false);
-      broker = await startAedes(broker.port);
-      await until("Node-RED's reconnection", () => node("elfe.cc.broker").connected === true, 20_000);
-      await until("the devices' reconnection", () => Object.values(doubles).every((d) => (d as unknown as { client: { connected: boolean } }).client.connected), 20_000);
-      await sleep(500); // subscriptions renewed on the new broker
-      for (const d of Object.values(doubles)) d.received.length = 0;
-      // The devices lost their state meanwhile (a power cut): the re-sent state puts it back.
-      doubles.tank.on = false;
-      doubles.heaters.on = false;
-      const before = events.length;
-      node("elfe.cc.dispatch").receive({ topic: "state", payload: null });
-      await until("the tank's order after the reconnect", () => doubles.tank.received.some((r) => r.payload === "ON"));
-      await until("the heaters' order after the reconnect", () => doubles.heaters.received.some((r) => JSON.parse(r.payload).params?.on === true));
-      assert.ok(doubles.tank.on && doubles.heaters.on);
-      assert.ok(events.slice(before).some((m) => m.payload.kind === "state"), JSON.stringify(events.slice(before).map((m) => m.payload.kind)));
-      assert.deepEqual(caught.map((m) => m.error?.message), []);
+      const { events, caught } = await runExample(url, "e2e/", doubles, db, tweak);
+      const stop = async () => {
+        await broker.stop();
+        await until("the disconnection", () => node("elfe.cc.broker").connected === false);
+      };
+      const restart = async () => {
+        broker = await startAedes(broker.port);
+        await until("Node-RED's reconnection", () => node("elfe.cc.broker").connected === true, 20_000);
+      };
+      const reported = await outage({ doubles, events, caught, stop, restart });
+      assert.deepEqual(caught.map((m) => m.error?.message), reported ?? [], "what Catch received");
       assert.ok(node("elfe.cc.dispatch"), "the dispatch is still running");
     } finally {
       await helper.unload();
@@ -253,5 +249,54 @@ describe("control-command example on a real broker", function () {
       await broker.stop();
       helper.settings({});
     }
+  }
+
+  it("broker restarted: the example re-sends the full state by itself after the reconnect, and it reaches the devices", async function () {
+    await onOwnBroker(async ({ doubles, events, stop, restart }) => {
+      await stop();
+      // The devices lose their state meanwhile (a power cut): the re-sent state puts it back.
+      for (const d of Object.values(doubles)) d.received.length = 0;
+      doubles.tank.on = false;
+      doubles.heaters.on = false;
+      const before = events.length;
+      await restart();
+      await until("the state re-sent by the example", () => events.slice(before).some((m) => m.payload.kind === "state"));
+      // A device back after Node-RED misses the first copy: its translator's retry delivers it.
+      await until("the tank's order after the reconnect", () => doubles.tank.received.some((r) => r.payload === "ON"), 30_000);
+      await until("the heaters' order after the reconnect", () => doubles.heaters.received.some((r) => JSON.parse(r.payload).params?.on === true), 30_000);
+      assert.ok(doubles.tank.on && doubles.heaters.on);
+    });
+  });
+
+  it("an order given while the broker is away is delivered after the reconnect and confirmed", async function () {
+    await onOwnBroker(async ({ doubles, stop, restart }) => {
+      const confirmations = collect("elfe.cc.debug.confirmations");
+      await stop();
+      node("elfe.cc.forceOff").receive({}); // the hot-water tank (105, Tasmota A123) forced off
+      await sleep(500);
+      assert.equal(doubles.tank.on, true, "nothing can reach the tank yet");
+      await restart();
+      await until("the tank switched off", () => !doubles.tank.on, 30_000);
+      await until("the translator's confirmation", () => confirmations.some((m) => m.payload.event === "confirmed" && m.payload.deviceId === "A123"), 30_000);
+      assert.deepEqual(confirmations.filter((m) => m.payload.event === "failed").map((m) => m.payload), []);
+    });
+  });
+
+  it("an order whose retries run out while the broker is away is reported failed, naming the plug; the state re-sent after the reconnect applies it", async function () {
+    // One-second confirmations (the example waits 10 s), so the retries run out during the outage.
+    const fast = (flow: any[]) => flow.map((n) => (TRANSLATORS[n.type] ? { ...n, timeoutS: 1 } : n));
+    await onOwnBroker(async ({ doubles, stop, restart }) => {
+      const confirmations = collect("elfe.cc.debug.confirmations");
+      await stop();
+      node("elfe.cc.forceOff").receive({});
+      await until("the failure report", () => confirmations.some((m) => m.payload.event === "failed"), 15_000);
+      const failed = confirmations.filter((m) => m.payload.event === "failed").map((m) => m.payload);
+      assert.deepEqual(failed.map((f) => [f.deviceId, f.attempts, f.command.action]), [["A123", 3, "off"]]);
+      assert.match(failed[0].detail, /no confirmation within 1 s/);
+      assert.equal(doubles.tank.on, true);
+      await restart();
+      await until("the tank switched off by the re-sent state", () => !doubles.tank.on, 30_000);
+      return ["Error: A123: off not confirmed after 3 attempt(s): no confirmation within 1 s"]; // Catch has it too
+    }, fast);
   });
 });
