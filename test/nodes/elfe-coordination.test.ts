@@ -122,6 +122,42 @@ describe("coordination nodes", function () {
     assert.deepEqual((await read).payload, plan);
   });
 
+  it("a connection killed in the middle of a read: Catch names it, the next read gives the plan in force", async function () {
+    if (test.embedded) this.skip(); // pg_terminate_backend needs a real PostgreSQL
+    await load();
+    const plan = currentPlan(5);
+    const published = next("h2");
+    helper.getNode("pub").receive({ payload: plan } as any);
+    await published;
+    // Another session holds the result table: the read waits on it, and is killed while it waits.
+    const admin = new Pool({ connectionString: test.url, max: 2 });
+    const locker = await admin.connect();
+    try {
+      await locker.query("BEGIN");
+      await locker.query(`LOCK TABLE ${tableOf(coordination.db, "result")} IN ACCESS EXCLUSIVE MODE`);
+      const caught = next("hc");
+      helper.getNode("read").receive({ payload: "go" } as any);
+      let pid: number | undefined;
+      for (let i = 0; pid === undefined; i++) {
+        if (i > 100) throw new Error("the read never waited on the lock");
+        await new Promise((r) => setTimeout(r, 50));
+        const waiting = await admin.query("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%result%' AND pid <> $1", [(await locker.query("SELECT pg_backend_pid() AS pid")).rows[0].pid]);
+        pid = waiting.rows[0]?.pid;
+      }
+      await admin.query("SELECT pg_terminate_backend($1)", [pid]);
+      const err = await caught;
+      assert.match(err.error.message, /terminat/i);
+      assert.ok((helper.getNode("read").status as any).calledWithMatch({ fill: "red" }));
+      await locker.query("ROLLBACK");
+    } finally {
+      locker.release();
+      await admin.end();
+    }
+    const read = next("h3");
+    helper.getNode("read").receive({ payload: "go" } as any);
+    assert.deepEqual((await read).payload, plan);
+  });
+
   it("a bad plan goes to Catch with a red status; no plan in force gives payload null", async function () {
     await load();
     const empty = next("h3");
