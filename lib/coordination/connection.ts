@@ -11,6 +11,9 @@ import { schemaName, type CoordinationDb } from "./db";
 import { migrate, type MigrationReport } from "./schema";
 import { PLAN_CHANNEL, type PlanNotice } from "./publish";
 
+/** The application name of LISTEN connections, as pg_stat_activity shows them. */
+export const LISTENER_NAME = "elfe plan listener";
+
 export interface ConnectionSettings {
   mode: "postgres" | "embedded";
   host?: string;
@@ -36,8 +39,11 @@ export interface Coordination {
   /** What the connection is, without secrets: "postgres://user@host:port/db" or "embedded (dir) on 127.0.0.1:port". */
   description: string;
   migration?: MigrationReport;
-  /** Calls `listener` for every plan committed in this schema; returns the unsubscribe function. */
-  onPlan(listener: (notice: PlanNotice) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `listener` for every plan committed in this schema; returns the unsubscribe function.
+   * `onLost` is called once if the listening connection breaks (it then pushes nothing more).
+   */
+  onPlan(listener: (notice: PlanNotice) => void, onLost?: (err: Error) => void): Promise<() => Promise<void>>;
   /** Tells in-process listeners about a plan this process committed (the embedded database has no NOTIFY). */
   announce(notice: PlanNotice): void;
   close(): Promise<void>;
@@ -117,7 +123,9 @@ export async function openCoordination(settings: ConnectionSettings): Promise<Co
   pool.on("error", (err) => events.emit("poolError", err));
   const db: CoordinationDb = { pool, schema };
   const listeners = new Set<Client>();
+  let closed = false;
   const close = async () => {
+    closed = true;
     for (const c of listeners) await c.end().catch(() => undefined);
     listeners.clear();
     events.removeAllListeners();
@@ -142,14 +150,21 @@ export async function openCoordination(settings: ConnectionSettings): Promise<Co
     announce(notice) {
       if (embedded && matches(notice)) events.emit("plan", notice);
     },
-    async onPlan(listener) {
+    async onPlan(listener, onLost) {
       const onEvent = (n: PlanNotice) => listener(n);
       events.on("plan", onEvent);
       let client: Client | undefined;
+      let stopped = false;
       if (!embedded) {
-        client = new Client(config);
-        client.on("error", () => undefined); // a broken LISTEN connection just stops pushing
-        await client.connect();
+        client = new Client({ ...config, application_name: LISTENER_NAME });
+        let lost = true; // until subscribed: a failure to subscribe is thrown, not reported twice
+        const broken = (err: Error) => {
+          if (stopped || closed || lost) return;
+          lost = true;
+          onLost?.(err);
+        };
+        client.on("error", broken);
+        client.on("end", () => broken(new Error("the LISTEN connection was closed by the server")));
         client.on("notification", (msg) => {
           if (msg.channel !== PLAN_CHANNEL || !msg.payload) return;
           try {
@@ -159,10 +174,20 @@ export async function openCoordination(settings: ConnectionSettings): Promise<Co
             // a foreign payload on our channel is not ours to read
           }
         });
-        await client.query(`LISTEN ${PLAN_CHANNEL}`);
+        try {
+          await client.connect();
+          await client.query(`LISTEN ${PLAN_CHANNEL}`);
+        } catch (err) {
+          stopped = true;
+          events.off("plan", onEvent);
+          await client.end().catch(() => undefined);
+          throw err;
+        }
+        lost = false;
         listeners.add(client);
       }
       return async () => {
+        stopped = true;
         events.off("plan", onEvent);
         if (client) {
           listeners.delete(client);

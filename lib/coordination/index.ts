@@ -7,3 +7,4 @@ export * from "./read";
 export * from "./devices";
 export * from "./device-state";
 export * from "./connection";
+export * from "./listen";

@@ -1,6 +1,7 @@
 // Reads the plan in force (per device, the newest result row still covering now), with its
 // age; optionally pushes it into the flow as soon as a new plan is committed (LISTEN/NOTIFY).
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
+import { keepListening } from "../../lib/coordination/listen";
 import { readLatestPlan } from "../../lib/coordination/read";
 import type { Territory } from "../../lib/territory";
 import { asError, databaseOf, territoryOf } from "../node-helpers";
@@ -35,7 +36,6 @@ export default function register(RED: NodeAPI): void {
     }
     const problem = database instanceof Error ? database : resultTypes instanceof Error ? resultTypes : undefined;
     let stopListening: (() => Promise<void>) | undefined;
-    let closing = false;
 
     const read = async () => {
       if (database instanceof Error || resultTypes instanceof Error) throw problem;
@@ -54,23 +54,23 @@ export default function register(RED: NodeAPI): void {
       node.status({ fill: "red", shape: "ring", text: RED._("elfe-plan-read.status.noConfig") });
       node.error(problem);
     } else if (config.listen && !(database instanceof Error)) {
-      database
-        .coordination()
-        .then((c) =>
-          c.onPlan(() => {
-            read().then(
-              (out) => node.send({ topic: "plan", ...out }),
-              (err: unknown) => node.error(asError(err)),
-            );
-          }),
-        )
-        .then(
-          async (stop) => {
-            if (closing) await stop();
-            else stopListening = stop;
+      // Pushed on every commit; after an outage (reported once), subscribed again and read at once.
+      stopListening = keepListening(
+        () => database.coordination(),
+        () => {
+          read().then(
+            (out) => node.send({ topic: "plan", ...out }),
+            (err: unknown) => node.error(asError(err), { topic: "plan" }), // a msg, so that Catch gets it
+          );
+        },
+        {
+          onError: (err, attempt) => {
+            if (attempt > 1) return;
+            node.status({ fill: "red", shape: "ring", text: RED._("elfe-plan-read.status.listenLost") });
+            node.error(new Error(`listening for new plans: ${err.message}; trying again`), { topic: "plan" });
           },
-          (err: unknown) => node.error(asError(err)),
-        );
+        },
+      );
     }
 
     node.on("input", async (msg: NodeMessageInFlow, send, done) => {
@@ -84,7 +84,6 @@ export default function register(RED: NodeAPI): void {
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {
-      closing = true;
       const stop = stopListening;
       stopListening = undefined;
       node.status({});

@@ -11,7 +11,7 @@ import flexRequestsNode from "../../nodes/elfe-flex-requests/elfe-flex-requests"
 import planPublishNode from "../../nodes/elfe-plan-publish/elfe-plan-publish";
 import planReadNode from "../../nodes/elfe-plan-read/elfe-plan-read";
 import territoryNode from "../../nodes/elfe-territory/elfe-territory";
-import { publishPlan, tableOf, type Coordination } from "../../lib/coordination";
+import { LISTENER_NAME, publishPlan, tableOf, type Coordination } from "../../lib/coordination";
 import type { DatabaseConfigNode } from "../../nodes/node-helpers";
 import { databaseNodeSettings, testDatabase, type TestDatabase } from "../support/services";
 import { freePort } from "../support/node-red-process";
@@ -241,6 +241,67 @@ describe("coordination nodes", function () {
       assert.deepEqual(msg.payload, plan);
     } finally {
       await pool.end();
+    }
+  });
+
+  it("with listen, a listening connection killed by the server is reported once, renewed after the back-off, and the plan committed meanwhile is sent", async function () {
+    if (test.embedded) this.skip(); // LISTEN/NOTIFY and pg_terminate_backend need a real PostgreSQL
+    await load({ listen: true });
+    const pool = new Pool({ connectionString: test.url, max: 1 });
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // LISTEN issued
+      const caught = next("hc");
+      const killed = await pool.query("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()", [LISTENER_NAME]);
+      assert.deepEqual(killed.rows, [{ ok: true }], "one listening connection");
+      assert.match((await caught).error.message, /listening for new plans: terminating connection .*; trying again$/);
+      assert.ok((helper.getNode("read").status as any).calledWithMatch({ fill: "red", text: "elfe-plan-read.status.listenLost" }));
+      // Committed while nobody listens: sent once the node listens again (back-off 1 s).
+      const missed = currentPlan(3, 6);
+      const resent = next("h3");
+      await publishPlan({ pool, schema: test.schema }, missed);
+      assert.deepEqual((await resent).payload, missed);
+      const pushed = next("h3");
+      const plan = currentPlan(4, 7);
+      await publishPlan({ pool, schema: test.schema }, plan);
+      assert.deepEqual((await pushed).payload, plan, "pushed by the renewed LISTEN");
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("with listen, a database unreachable at deploy is reported, then listened to by itself once it is up", async function () {
+    if (test.embedded) this.skip(); // LISTEN/NOTIFY needs a real PostgreSQL
+    const port = await freePort();
+    const target = new URL(test.url);
+    await helper.load(nodes, flow(databaseConfig(test, { host: "127.0.0.1", port }), { listen: true }), { db1: {} });
+    const errors: any[] = [];
+    helper.getNode("hc").on("input", (m: any) => errors.push(m));
+    const sockets = new Set<Socket>();
+    const relay: Server = createServer((inbound) => {
+      const outbound = connect(Number(target.port), target.hostname);
+      for (const s of [inbound, outbound]) {
+        sockets.add(s);
+        s.on("error", () => undefined);
+      }
+      inbound.pipe(outbound).pipe(inbound);
+    });
+    const pool = new Pool({ connectionString: test.url, max: 1 });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok((helper.getNode("read").status as any).calledWithMatch({ fill: "red", text: "elfe-plan-read.status.listenLost" }));
+      await new Promise<void>((r) => relay.listen(port, "127.0.0.1", r)); // the database comes up
+      const first = next("h3");
+      assert.equal((await first).payload, null, "listening: the plan in force is read at once (none yet)");
+      const pushed = next("h3");
+      const plan = currentPlan(2, 8);
+      await publishPlan({ pool, schema: test.schema }, plan);
+      assert.deepEqual((await pushed).payload, plan);
+      assert.ok(errors.filter((m) => /listening for new plans/.test(m.error.message)).length <= 1, "reported once per outage");
+    } finally {
+      await pool.end();
+      await helper.unload();
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => relay.close(r));
     }
   });
 
