@@ -99,7 +99,12 @@ function priceWeights(prices: number[] | undefined, n: number, dtH: number, name
   });
 }
 
-export function placeFlexibility(highs: Highs | undefined, input: PlacementInput): PlacementResult {
+/**
+ * `prepared`: consumers the caller built itself, placed with the requests' ones. Tests of the
+ * solver's fallbacks use it for models no request can produce (every consumer is feasible by
+ * construction once repaired).
+ */
+export function placeFlexibility(highs: Highs | undefined, input: PlacementInput, prepared: Job[] = []): PlacementResult {
   const t0 = performance.now();
   const opts = input.options ?? {};
   const territory = input.territory;
@@ -129,6 +134,7 @@ export function placeFlexibility(highs: Highs | undefined, input: PlacementInput
     const job = prepare(req, h, opts, warn);
     if (job) jobs.push(job);
   }
+  jobs.push(...prepared);
 
   // Objective weights: energy (Wh) or, with prices, money.
   const importW = priceWeights(opts.importPrice, n, h.dtH, "importPrice") ?? new Float64Array(n).fill(h.dtH);
@@ -174,6 +180,16 @@ export function placeFlexibility(highs: Highs | undefined, input: PlacementInput
     balance = balanceOf(active);
     result = solveJobs(highs, balance, active, env, highs ? settings : { ...settings, method: "greedy" });
     if (result.infeasible) {
+      // Only the devices that cause it are left out: those without a plan even on their own.
+      const culprits = highs ? active.filter((j) => solveJobs(highs, balanceOf([j]), [j], env, settings).infeasible) : [];
+      if (culprits.length > 0) {
+        for (const j of culprits) {
+          dropped.add(j);
+          warn("WARN_IMPOSSIBLE", j.deviceId, `${j.deviceId}: left out, the solver finds no plan that meets its constraints, even on its own`);
+        }
+        active = active.filter((j) => !culprits.includes(j));
+        continue;
+      }
       const next = dropGroup(active, "the model stays infeasible with its group");
       if (next) {
         active = next;

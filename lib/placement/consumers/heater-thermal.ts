@@ -198,6 +198,17 @@ export class ThermalJob implements Job {
 }
 
 export function prepareThermal(req: ThermalHeaterRequest, h: Horizon, warn: Warn): Job | null {
+  // One explicit step per slot only describes a room that cools slower than a slot: with R·C
+  // shorter than the slot the simulated temperature overshoots, then diverges (typed units).
+  const tau = req.model.resistanceKPerW * req.model.capacityJPerK;
+  if (tau <= h.stepMs / 1000) {
+    warn("WARN_IGNORED", req.deviceId, `${req.deviceId}: thermal model with a time constant R·C of ${Number(tau.toPrecision(3))} s, not longer than one slot (${h.stepMs / 1000} s): left out (check its units, K/W and J/K)`);
+    return null;
+  }
+  if (Math.abs(req.tempC) > 100) {
+    warn("WARN_IGNORED", req.deviceId, `${req.deviceId}: measured temperature ${req.tempC} °C is not plausible: left out`);
+    return null;
+  }
   const outside = outsideOnHorizon(req.outsideC, h);
   if (!outside) {
     warn("WARN_IGNORED", req.deviceId, `${req.deviceId}: no outdoor temperature forecast for the horizon: left out`);

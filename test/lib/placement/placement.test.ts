@@ -6,6 +6,8 @@ import { loadHighs, placeFlexibility, type PlacementOptions } from "../../../lib
 import { evSlots } from "../../../lib/placement/consumers/ev";
 import type { FlexRequest, Plan } from "../../../lib/types";
 import { validatePlan } from "../../../lib/types";
+import { GROUP_ORDER, type Job } from "../../../lib/placement/context";
+import { CONTINUOUS } from "../../../lib/placement/model";
 
 const T0 = "2026-06-10T00:00:00Z";
 const utc = { name: "test", zone: "UTC", stepMinutes: 15, horizonSlots: 96 };
@@ -172,6 +174,19 @@ describe("lib/placement", function () {
       assert.deepEqual(dev(plan, "t").decisions, new Array(8).fill(0));
     });
 
+    it("a model faster than one slot (units typed wrong) or a garbage temperature is left out with WARN_IGNORED, never placed", function () {
+      const band = [{ start: at(0), end: at(9), minC: 19, maxC: 21 }];
+      const plan = place(new Array(8).fill(500), [
+        { deviceId: "fast", kind: "heater-thermal", maxPowerW: 1500, tempC: 20, model: { resistanceKPerW: 1e-6, capacityJPerK: 1 }, bands: band, outsideC: outside(5, 8) },
+        { deviceId: "hot", kind: "heater-thermal", maxPowerW: 1500, tempC: 1e300, model, bands: band, outsideC: outside(5, 8) },
+      ]);
+      assert.deepEqual(plan.devices, []);
+      assert.deepEqual(warnings(plan), [
+        ["WARN_IGNORED", "fast", "fast: thermal model with a time constant R·C of 0.000001 s, not longer than one slot (900 s): left out (check its units, K/W and J/K)"],
+        ["WARN_IGNORED", "hot", "hot: measured temperature 1e+300 °C is not plausible: left out"],
+      ]);
+    });
+
     it("keeps the temperature in its band, heating in the surplus slots first", function () {
       const n = 16;
       const base = Array.from({ length: n }, (_, t) => (t < 6 ? -3000 : 1000));
@@ -268,5 +283,43 @@ describe("lib/placement", function () {
       assert.deepEqual(plan.curves.withoutFlexW, [100, 200, 300]);
       assert.equal(plan.warnings[0].code, "WARN_IGNORED");
     });
+  });
+  describe("infeasible after repair", function () {
+    /** A consumer whose repaired constraints still contradict each other (x = 1 with x in [0, 0]). */
+    const impossible = (deviceId: string, kind: "ev" | "machine"): Job => ({
+      deviceId,
+      kind,
+      continuous: false,
+      group: GROUP_ORDER[kind],
+      optional: false,
+      energyHint: 1000,
+      colStart: -1,
+      colEnd: -1,
+      build(b) {
+        const row = b.addRow(1, 1);
+        this.colStart = b.numCols;
+        b.addCol(0, 0, 0, CONTINUOUS, [row], [1]);
+        this.colEnd = b.numCols;
+      },
+      round: () => null,
+      integral: () => true,
+      decode: () => ({ decisions: [0, 0, 0, 0, 0, 0, 0, 0], powerW: new Float64Array(8) }),
+      greedy: () => new Float64Array(1),
+      check: () => "impossible",
+    });
+    const heater: FlexRequest = { deviceId: "h", kind: "heater-pilot-wire", ecoW: 300, comfortW: 1300, comfortPeriods: [{ start: at(0), end: at(8) }], ecoForcedMaxPct: 25 };
+    const forecast = (values: number[]) => ({ start: T0, stepMinutes: 15, values, unit: "W" as const });
+
+    for (const kind of ["ev", "machine"] as const) {
+      it(`leaves out only the device that causes it (a${kind === "ev" ? "n EV" : " machine"}), not ELFE's whole groups, and names it`, function () {
+        const requests = [heater, machine("m", [2000], 0, 8)];
+        const { plan } = placeFlexibility(highs, { territory: utc, forecast: forecast([-500, -500, 3000, 3000, -500, -500, -500, -500]), requests }, [impossible("x", kind)]);
+        assert.ok(validatePlan.check(plan).ok);
+        assert.deepEqual(plan.devices.map((d) => d.deviceId), ["h", "m"], "the pilot-wire heater, first of ELFE's groups, stays");
+        assert.deepEqual(warnings(plan), [["WARN_IMPOSSIBLE", "x", "x: left out, the solver finds no plan that meets its constraints, even on its own"]]);
+        assert.equal(startSlot(plan, "m"), 2, "the rest is still optimised: the machine lands in the surplus");
+        assert.notEqual(plan.runInfo.method, "greedy");
+      });
+    }
   });
 });
