@@ -223,16 +223,17 @@ export default function register(RED: NodeAPI): void {
     scheduleSlot();
     // After a restart (with a persistent context store) or a redeploy: carry on where it was.
     const saved: unknown = node.context().get(CONTEXT_KEY);
+    // The state is back at once (a "state" or "devices" message may come first); what it changes
+    // is sent once the flows have started.
     if (saved !== undefined) {
-      restoreTimer = safeTimeout(node, 100, () => {
-        const now = clock.now();
-        try {
-          emit(dispatcher.restore(saved, now), sendNow, now);
-        } catch (err) {
-          node.warn(RED._("elfe-dispatch.errors.restore", { error: asError(err).message }));
-          node.context().set(CONTEXT_KEY, undefined);
-        }
-      });
+      const now = clock.now();
+      try {
+        const outcome = dispatcher.restore(saved, now);
+        restoreTimer = safeTimeout(node, 100, () => emit(outcome, sendNow, now));
+      } catch (err) {
+        node.warn(RED._("elfe-dispatch.errors.restore", { error: asError(err).message }));
+        node.context().set(CONTEXT_KEY, undefined);
+      }
     }
   }
   RED.nodes.registerType("elfe-dispatch", ElfeDispatch);

@@ -8,42 +8,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startExampleSite, type ExampleSite } from "../support/example-site";
 import { startNodeRed, type RunningNodeRed } from "../support/node-red-process";
+import { PROBE, PROBE_SETTINGS, probeOf, type Probe } from "../support/probe";
 
 const dir = join(__dirname, "..", "..", "examples");
 const examples = readdirSync(dir)
   .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as Record<string, any>[])
   .filter((flow) => !flow.some((n) => n.type === "elfe-database"))
   .flat();
-
-/** An HTTP endpoint reporting the runtime's active resources by type and its memory, after a GC. */
-const PROBE = [
-  { id: "probe.tab", type: "tab", label: "probe" },
-  { id: "probe.in", z: "probe.tab", type: "http in", url: "/probe", method: "get", wires: [["probe.fn"]] },
-  {
-    id: "probe.fn",
-    z: "probe.tab",
-    type: "function",
-    func: `const p = global.get("proc"); if (global.get("gc")) global.get("gc")();
-const resources = {}; for (const r of p.getActiveResourcesInfo()) resources[r] = (resources[r] || 0) + 1;
-const sockets = p._getActiveHandles().filter((h) => h.constructor && h.constructor.name === "Socket").map((h) => h.localPort + ">" + h.remotePort);
-const m = p.memoryUsage();
-msg.payload = { resources, sockets, rss: m.rss, heap: m.heapUsed, external: m.external, gc: !!global.get("gc") }; return msg;`,
-    outputs: 1,
-    wires: [["probe.out"]],
-  },
-  { id: "probe.out", z: "probe.tab", type: "http response", wires: [] },
-];
-
-interface Probe {
-  resources: Record<string, number>;
-  /** Open sockets, "localPort>remotePort", to name a leak. */
-  sockets: string[];
-  rss: number;
-  heap: number;
-  external: number;
-  /** Whether the probe could run a GC before measuring. */
-  gc: boolean;
-}
 
 describe("reliability: 200 redeploys leak nothing", function () {
   this.timeout(900_000);
@@ -58,17 +29,8 @@ describe("reliability: 200 redeploys leak nothing", function () {
     site = await startExampleSite();
     const ports = { broker: site.brokerPort };
     const env = { ...site.env, NODE_OPTIONS: "--expose-gc" };
-    red = await startNodeRed([...PROBE, ...examples], env, "functionGlobalContext: { proc: process, gc: global.gc }");
-    // Right after a deploy the probe's route may not be registered yet: ask again.
-    const probe = async (): Promise<Probe> => {
-      for (let i = 0; ; i++) {
-        const res = await fetch(`${red!.url}/probe`);
-        if (res.ok) return (await res.json()) as Probe;
-        await res.arrayBuffer();
-        if (i > 50) throw new Error(`probe: HTTP ${res.status}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    red = await startNodeRed([...PROBE, ...examples], env, PROBE_SETTINGS);
+    const probe = () => probeOf(red!.url);
     const deploy = async () => {
       const res = await fetch(`${red!.url}/flows`, {
         method: "POST",

@@ -12,7 +12,10 @@ export interface RunningNodeRed {
   url: string;
   /** Everything Node-RED printed so far (stdout and stderr). */
   log(): string;
-  stop(): Promise<void>;
+  /** Its user directory (flows, context, settings). */
+  userDir: string;
+  /** Stops it (SIGINT: context stores are flushed); `keepUserDir` to start it again on the same one. */
+  stop(keepUserDir?: boolean): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -26,13 +29,16 @@ export async function freePort(): Promise<number> {
 /**
  * Starts Node-RED on a free port with `flows` deployed (and `env` added to its environment,
  * `settings` — JavaScript properties — added to its settings); resolves once it serves.
+ * With `again`, the user directory of a stopped one is reused as it was (a restart).
  */
-export async function startNodeRed(flows: object[], env: Record<string, string> = {}, settings = ""): Promise<RunningNodeRed> {
-  const userDir = mkdtempSync(join(tmpdir(), "elfe-nr-"));
-  mkdirSync(join(userDir, "node_modules"));
-  symlinkSync(root, join(userDir, "node_modules", "node-red-contrib-elfe"), "dir");
-  writeFileSync(join(userDir, "flows.json"), JSON.stringify(flows));
-  writeFileSync(join(userDir, "settings.js"), `module.exports = { flowFile: 'flows.json', telemetry: { enabled: false }, editorTheme: { tours: false }, ${settings} };\n`);
+export async function startNodeRed(flows: object[], env: Record<string, string> = {}, settings = "", again?: { userDir: string }): Promise<RunningNodeRed> {
+  const userDir = again?.userDir ?? mkdtempSync(join(tmpdir(), "elfe-nr-"));
+  if (!again) {
+    mkdirSync(join(userDir, "node_modules"));
+    symlinkSync(root, join(userDir, "node_modules", "node-red-contrib-elfe"), "dir");
+    writeFileSync(join(userDir, "flows.json"), JSON.stringify(flows));
+    writeFileSync(join(userDir, "settings.js"), `module.exports = { flowFile: 'flows.json', telemetry: { enabled: false }, editorTheme: { tours: false }, ${settings} };\n`);
+  }
   const port = await freePort();
   const red: ChildProcess = spawn(process.execPath, [require.resolve("node-red/red.js"), "--userDir", userDir, "--port", String(port), "--settings", join(userDir, "settings.js")], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -50,13 +56,14 @@ export async function startNodeRed(flows: object[], env: Record<string, string> 
   return {
     url: `http://127.0.0.1:${port}`,
     log: () => out,
-    async stop() {
+    userDir,
+    async stop(keepUserDir = false) {
       if (red.exitCode === null) {
         const exited = new Promise((resolve) => red.once("exit", resolve));
         red.kill("SIGINT");
         await exited;
       }
-      rmSync(userDir, { recursive: true, force: true });
+      if (!keepUserDir) rmSync(userDir, { recursive: true, force: true });
     },
   };
 }
