@@ -74,17 +74,34 @@ function loadOf(req: FlexRequest, d: Plan["devices"][number], h: Horizon, warned
     case "heater-thermal": {
       const a = (h.stepMs / 1000) / (req.model.resistanceKPerW * req.model.capacityJPerK);
       const b = ((h.stepMs / 1000) * req.maxPowerW) / req.model.capacityJPerK;
+      const out = (t: number) => req.outsideC!.values[t] as number;
+      const band = (t: number) => {
+        const bands = req.bands.filter((bd) => Date.parse(bd.start) <= h.startMs(t + 1) && h.startMs(t + 1) < Date.parse(bd.end));
+        return { lo: Math.max(...bands.map((bd) => bd.minC)), hi: Math.min(...bands.map((bd) => bd.maxC)) };
+      };
+      // The repaired band (reference §2.5): where the heater cannot keep the user's band, it is
+      // widened to the trajectories of "heat whenever it would fall below" (L) and "heat whenever
+      // it stays under the top" (U).
+      const trajectory = (heat: (t: number, off: number, on: number) => boolean) => {
+        const temps: number[] = [];
+        let T = req.tempC;
+        for (let t = 0; t < n; t++) {
+          const off = T + a * (out(t) - T);
+          T = heat(t, off, off + b) ? off + b : off;
+          temps.push(T);
+        }
+        return temps;
+      };
+      const L = trajectory((t, off) => off < band(t).lo);
+      const U = trajectory((t, _off, on) => on <= band(t).hi);
       let T = req.tempC;
       d.decisions.forEach((u, t) => {
         assert.ok(u === 0 || u === 1);
-        const out = req.outsideC!.values[t] as number;
-        T = T + a * (out - T) + b * u;
-        const bands = req.bands.filter((bd) => Date.parse(bd.start) <= h.startMs(t + 1) && h.startMs(t + 1) < Date.parse(bd.end));
-        const lo = Math.max(...bands.map((bd) => bd.minC));
-        const hi = Math.min(...bands.map((bd) => bd.maxC));
-        // Below the band only while heating at full power; above it only while off.
-        if (T < lo - EPS) assert.equal(u, 1, `${req.deviceId}: ${T} °C below ${lo} without heating at slot ${t}`);
-        if (T > hi + EPS) assert.equal(u, 0, `${req.deviceId}: ${T} °C above ${hi} while heating at slot ${t}`);
+        T = T + a * (out(t) - T) + b * u;
+        const { lo, hi } = band(t);
+        const lower = Math.min(lo, L[t], U[t]);
+        const upper = Math.max(hi, L[t], U[t]);
+        assert.ok(T >= lower - EPS && T <= upper + EPS, `${req.deviceId}: ${T} °C outside the repaired band [${lower}, ${upper}] after slot ${t}`);
         load[t] = u * req.maxPowerW;
       });
       return load;
@@ -108,10 +125,9 @@ describe("lib/placement properties", function () {
   for (const [seed, options] of cases) {
     it(`seed ${seed}${options ? ` with ${Object.keys(options).join(", ")}` : ""}: constraints, imports and curves hold`, function () {
       const t = sampleTerritory(40, { seed });
-      // A generous time limit: these properties hold for the solved plan; a time-limited incumbent found
-      // on a loaded machine may keep a controlled heater below its comfort band while it coasts above
-      // ELFE's lower trajectory (allowed by ELFE's model, refused here), which made a 2 s limit flaky.
-      const { plan } = placeFlexibility(highs, { territory, ...t, options: { timeLimitS: 60, ...options } });
+      // A short time limit: seeds 2 and 4 stop there (tie-break and prices make the bound slow to
+      // close), and the properties must hold for an incumbent as for an optimum.
+      const { plan } = placeFlexibility(highs, { territory, ...t, options: { timeLimitS: 5, ...options } });
       const grid = new SlotGrid({ zone: territory.zone, stepMinutes: 15 });
       const h = new Horizon(grid, Date.parse(t.forecast.start), plan.slotCount);
       const byId = new Map(t.requests.map((r) => [r.deviceId, r]));
