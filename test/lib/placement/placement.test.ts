@@ -8,6 +8,7 @@ import type { FlexRequest, Plan } from "../../../lib/types";
 import { validatePlan } from "../../../lib/types";
 import { GROUP_ORDER, type Job } from "../../../lib/placement/context";
 import { CONTINUOUS } from "../../../lib/placement/model";
+import { sampleTerritory } from "../../../lib/placement/sample";
 
 const T0 = "2026-06-10T00:00:00Z";
 const utc = { name: "test", zone: "UTC", stepMinutes: 15, horizonSlots: 96 };
@@ -284,6 +285,32 @@ describe("lib/placement", function () {
       assert.equal(plan.warnings[0].code, "WARN_IGNORED");
     });
   });
+  describe("solver time limit", function () {
+    const bench = { name: "bench", zone: "Europe/Paris", stepMinutes: 15, horizonSlots: 96 };
+    it("hit with an incumbent: the incumbent is the plan, its gap is reported and a warning says so", function () {
+      this.timeout(60_000);
+      const { plan } = placeFlexibility(highs, { territory: bench, ...sampleTerritory(300, { seed: 300 }), options: { timeLimitS: 2 } });
+      assert.ok(validatePlan.check(plan).ok);
+      assert.notEqual(plan.runInfo.method, "greedy");
+      assert.ok(plan.runInfo.gap !== undefined && plan.runInfo.gap > 0 && plan.runInfo.gap < 0.01, `gap ${plan.runInfo.gap}`);
+      const general = plan.warnings.filter((w) => !w.deviceId).map((w) => [w.code, w.message]);
+      assert.deepEqual(general, [["WARN_CONSTRAINT", `time limit of 2 s reached: plan within ${(100 * plan.runInfo.gap!).toFixed(4)} % of the bound`]]);
+    });
+
+    it("hit before HiGHS has any plan: the greedy placement, with a warning", function () {
+      const { plan } = placeFlexibility(highs, { territory: bench, ...sampleTerritory(150, { seed: 9 }), options: { timeLimitS: 0.001 } });
+      assert.ok(validatePlan.check(plan).ok);
+      assert.equal(plan.runInfo.method, "greedy");
+      assert.equal(plan.devices.length + plan.warnings.filter((w) => w.deviceId && w.code !== "WARN_CONSTRAINT").length, 150);
+      assert.deepEqual(
+        plan.warnings.filter((w) => !w.deviceId).map((w) => w.code + " " + w.message),
+        ["WARN_IMPOSSIBLE HiGHS gave no plan (time limit reached; no solution from HiGHS: greedy placement (largest device first into the lowest-deficit window)): greedy placement used"],
+      );
+      const imports = plan.curves.withFlexW.reduce((s, b) => s + Math.max(0, -b), 0) * 0.25;
+      assert.ok(Math.abs(imports - plan.runInfo.objectiveWh) < 1e-6 * imports + 1e-3);
+    });
+  });
+
   describe("infeasible after repair", function () {
     /** A consumer whose repaired constraints still contradict each other (x = 1 with x in [0, 0]). */
     const impossible = (deviceId: string, kind: "ev" | "machine"): Job => ({
