@@ -2,7 +2,8 @@
 // PGlite per deploy) is deployed 200 times in a real Node-RED, with their site values pointing at
 // a local fake and a private broker. Node-RED's active resources (timers, sockets, workers …)
 // and its memory are read through a probe flow before and after: no growth in resources, heap
-// and RSS within 10 % after a GC. REDEPLOYS changes the count.
+// and RSS within 10 % after a GC. REDEPLOYS changes the count; ONLY=a.json,b.json deploys only
+// those examples (to find which one leaks).
 import { strict as assert } from "node:assert";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { PROBE, PROBE_SETTINGS, probeOf, type Probe } from "../support/probe";
 
 const dir = join(__dirname, "..", "..", "examples");
 const examples = readdirSync(dir)
+  .filter((f) => !process.env.ONLY || process.env.ONLY.split(",").includes(f))
   .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as Record<string, any>[])
   .filter((flow) => !flow.some((n) => n.type === "elfe-database"))
   .flat();
@@ -76,8 +78,9 @@ describe("reliability: 200 redeploys leak nothing", function () {
     assert.ok(after.heap <= before.heap * 1.1 && after.external <= before.external * 1.1 + 2 ** 20, memory);
     assert.ok(after.rss <= before.rss * 1.1, memory);
     assert.deepEqual(red.log().split("\n").filter((l) => /Unknown type|TypeError|ReferenceError|MaxListenersExceeded/.test(l)), []);
-    // Core mqtt-broker nodes redeployed back to back sometimes leave a connection open (a few per
-    // 200 deploys, none with core nodes alone): reported, not failed, until it is pinned down.
+    // Core mqtt-broker nodes redeployed back to back leave a connection open now and then: Node-RED's,
+    // not ours — ev-pv-surplus with its one elfe node swapped for a core function node does the same
+    // (3 → 6 connections over 200 deploys). Counted apart above, reported here.
     console.log(`      redeploys: broker connections ${toBroker(before)} → ${toBroker(after)} (2 broker nodes)`);
     console.log(`      redeploys: resources ${JSON.stringify(after.resources)}; ${memory}`);
   });
