@@ -56,6 +56,14 @@ function keyAt(dv: DataView, b: Uint8Array, at: number, k: Key): boolean {
   return true;
 }
 
+/** The `length` bytes at `at` are those at `from` (four at a time). */
+function sameBytes(dv: DataView, b: Uint8Array, at: number, from: number, length: number): boolean {
+  let i = 0;
+  for (; i + 4 <= length; i += 4) if (dv.getUint32(at + i, true) !== dv.getUint32(from + i, true)) return false;
+  for (; i < length; i++) if (b[at + i] !== b[from + i]) return false;
+  return true;
+}
+
 function startsWith(b: Uint8Array, at: number, word: Uint8Array): boolean {
   if (at < 0 || at + word.length > b.length) return false;
   for (let i = 0; i < word.length; i++) if (b[at + i] !== word[i]) return false;
@@ -118,7 +126,9 @@ function numberOf(text: string): number {
  */
 export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColumns): boolean {
   const byNumber = ids.byNumber;
-  if (!byNumber) return false;
+  const numbers = ids.numbers;
+  if (!byNumber || !numbers) return false;
+  const count = numbers.length;
   const span = rowsOf(body);
   if (!span) return false;
   const b = body;
@@ -126,6 +136,11 @@ export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColu
   let pos = span[0];
   const end = span[1];
   if (pos === end) return true; // no rows
+  // The last row's item position and clock digits: the next row is most often the next item at the same clock.
+  let lastItem = -1;
+  let lastClockAt = 0;
+  let lastClockLength = 0;
+  let lastClock = 0;
   for (;;) {
     if (b[pos] !== OPEN_BRACE) return false;
     pos++;
@@ -141,17 +156,26 @@ export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColu
       if (first === LETTER_C && !(seen & 2) && keyAt(dv, b, pos, KEY_CLOCK)) {
         seen |= 2;
         pos += KEY_CLOCK.length;
-        // Unix seconds: digits then the closing quote (at most 15 digits, so the integer is exact).
         const start = pos;
-        let n = 0;
-        let c = b[pos];
-        while (c >= ZERO && c <= NINE && pos < end) {
-          n = n * 10 + (c - ZERO);
-          c = b[++pos];
+        if (lastClockLength > 0 && pos + lastClockLength < end && b[pos + lastClockLength] === QUOTE && sameBytes(dv, b, pos, lastClockAt, lastClockLength)) {
+          // The last row's digits, then the closing quote: the same second, read already.
+          clock = lastClock;
+          pos += lastClockLength + 1;
+        } else {
+          // Unix seconds: digits then the closing quote (at most 15 digits, so the integer is exact).
+          let n = 0;
+          let c = b[pos];
+          while (c >= ZERO && c <= NINE && pos < end) {
+            n = n * 10 + (c - ZERO);
+            c = b[++pos];
+          }
+          if (pos === start || pos - start > 15 || pos >= end || c !== QUOTE) return false;
+          clock = n;
+          lastClock = n;
+          lastClockAt = start;
+          lastClockLength = pos - start;
+          pos++;
         }
-        if (pos === start || pos - start > 15 || pos >= end || c !== QUOTE) return false;
-        clock = n;
-        pos++;
       } else if (first === LETTER_V && !(seen & 4) && keyAt(dv, b, pos, KEY_VALUE)) {
         seen |= 4;
         pos += KEY_VALUE.length;
@@ -189,13 +213,21 @@ export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColu
       } else if (first === LETTER_I && !(seen & 1) && keyAt(dv, b, pos, KEY_ITEMID)) {
         seen |= 1;
         pos += KEY_ITEMID.length;
-        const stop = digitsThenQuote(b, pos, end);
-        // Only ids written the canonical way ("0" or no leading zero) are looked up by number.
-        if (stop < 0 || (b[pos] === ZERO && stop - pos > 1)) return false;
-        const id = integerOf(b, pos, stop);
+        const start = pos;
+        let id = 0;
+        let c = b[pos];
+        while (c >= ZERO && c <= NINE && pos < end) {
+          id = id * 10 + (c - ZERO);
+          c = b[++pos];
+        }
+        // Only ids written the canonical way ("0" or no leading zero, at most 15 digits) are looked up by number.
+        if (pos === start || pos - start > 15 || pos >= end || c !== QUOTE || (b[start] === ZERO && pos - start > 1)) return false;
+        pos++;
+        const next = lastItem + 1 < count ? lastItem + 1 : 0;
+        if (count > 0 && numbers[next] === id) item = next;
         // A small integer key (most ids): the lookup needs no boxed number.
-        item = (id <= 0x3fffffff ? byNumber.get(id | 0) : byNumber.get(id)) ?? -1;
-        pos = stop + 1;
+        else item = (id <= 0x3fffffff ? byNumber.get(id | 0) : byNumber.get(id)) ?? -1;
+        if (item >= 0) lastItem = item;
       } else if (first === LETTER_N && !(seen & 8) && keyAt(dv, b, pos, KEY_NS)) {
         seen |= 8;
         pos += KEY_NS.length;
