@@ -115,9 +115,13 @@ export async function readItemSeries(client: ZabbixClient, territoryGrid: SlotGr
   const maxGapMs = (source === "trend" ? 61 : 2 * grid.stepMinutes) * 60_000;
   const seriesStart = grid.iso(fromMs);
 
-  const readBatch = async (batch: ZabbixItem[]): Promise<ItemSeries[]> => {
+  // `columns`: the worker's sample columns, emptied and used again for each of its batches
+  // (megabytes a batch that would otherwise be allocated, zeroed and collected each time).
+  const readBatch = async (batch: ZabbixItem[], columns: SampleColumns[]): Promise<ItemSeries[]> => {
     const done: ItemSeries[] = [];
-    const samples = batch.map(() => new SampleColumns(perItem + 1));
+    while (columns.length < batch.length) columns.push(new SampleColumns(perItem + 1));
+    const samples = columns.slice(0, batch.length);
+    for (const s of samples) s.n = 0;
     const invalid = new Array<number>(batch.length).fill(0);
     if (source === "history") {
       for (const valueType of [0, 3]) {
@@ -166,10 +170,11 @@ export async function readItemSeries(client: ZabbixClient, territoryGrid: SlotGr
   let next = 0;
   let failed = false;
   const worker = async () => {
+    const columns: SampleColumns[] = [];
     while (!failed && next < batches.length) {
       const at = next++;
       try {
-        results[at] = await readBatch(batches[at]);
+        results[at] = await readBatch(batches[at], columns);
       } catch (err) {
         failed = true; // the other workers stop after their current batch
         throw err;
