@@ -205,8 +205,9 @@ export class FakeZabbix {
   now: () => number;
   slowMs: number;
   readonly cacheAnswers: boolean;
-  /** Rendered answers by method and parameters (with `cacheAnswers`), and how many were rendered. */
+  /** Rendered answers by method and parameters (with `cacheAnswers`). */
   private answers = new Map<string, RawJson>();
+  /** history.get and trend.get answers rendered so far (not those sent again from `answers`). */
   renderedAnswers = 0;
   private http?: Server;
   private tcp?: TcpServer;
@@ -391,7 +392,11 @@ export class FakeZabbix {
   /** The answer of `render`, as JSON bytes kept for the same request when `cacheAnswers` is on. */
   private cached(method: string, p: Record<string, unknown>, render: () => unknown): unknown {
     // A rewrite or a fault changes answers per request: never cached.
-    if (!this.cacheAnswers || this.rewrite !== undefined || this.fault !== undefined) return render();
+    if (!this.cacheAnswers || this.rewrite !== undefined || this.fault !== undefined) {
+      const result = render();
+      this.renderedAnswers++;
+      return result;
+    }
     const key = `${method} ${JSON.stringify(p)}`;
     let answer = this.answers.get(key);
     if (!answer) {

@@ -323,6 +323,7 @@ describe("lib/sources/zabbix", function () {
           assert.equal(otherId.body.toString("utf8"), expected.body.toString("utf8").replace(`"id":${7 + k}}`, `"id":${1000 + k}}`));
         }
         assert.equal(fake.renderedAnswers, calls.length);
+        assert.equal(plain.renderedAnswers, calls.length, "without the cache every answer is rendered");
         // Errors are never kept.
         await assert.rejects(new ZabbixClient({ url: fake.url, token: "t" }).call("history.get", { history: 0, output: ["lastvalue"] }), /Invalid parameter "\/output\/1"/);
         assert.equal(fake.renderedAnswers, calls.length);
