@@ -46,6 +46,12 @@ export interface FakeZabbixOptions {
   items?: FakeItem[];
   now?: () => number;
   slowMs?: number;
+  /**
+   * Keep the JSON of each history.get / trend.get answer after its first render and send the same
+   * bytes when the same parameters come again (benchmarks: a real server is another machine, its
+   * formatting is not the client's cost). Only for a fixed data set: items and `now` must not change.
+   */
+  cacheAnswers?: boolean;
 }
 
 export interface LoggedRequest {
@@ -198,6 +204,11 @@ export class FakeZabbix {
   trapperFault: "close" | "garbage" | "failed" | undefined;
   now: () => number;
   slowMs: number;
+  readonly cacheAnswers: boolean;
+  /** Rendered answers by method and parameters (with `cacheAnswers`). */
+  private answers = new Map<string, RawJson>();
+  /** history.get and trend.get answers rendered so far (not those sent again from `answers`). */
+  renderedAnswers = 0;
   private http?: Server;
   private tcp?: TcpServer;
   private sockets = new Set<Socket>();
@@ -211,6 +222,7 @@ export class FakeZabbix {
     this.items = options.items ?? [];
     this.now = options.now ?? (() => Date.now());
     this.slowMs = options.slowMs ?? 2000;
+    this.cacheAnswers = options.cacheAnswers ?? false;
   }
 
   get major(): number {
@@ -371,10 +383,31 @@ export class FakeZabbix {
           })
           .map((g) => ({ groupid: g.groupid, name: g.name }));
       case "history.get":
-        return this.historyGet(p);
+        return this.cached(method, p, () => this.historyGet(p));
       default:
-        return this.trendGet(p);
+        return this.cached(method, p, () => this.trendGet(p));
     }
+  }
+
+  /** The answer of `render`, as JSON bytes kept for the same request when `cacheAnswers` is on. */
+  private cached(method: string, p: Record<string, unknown>, render: () => unknown): unknown {
+    // A rewrite or a fault changes answers per request: never cached.
+    if (!this.cacheAnswers || this.rewrite !== undefined || this.fault !== undefined) {
+      const result = render();
+      this.renderedAnswers++;
+      return result;
+    }
+    const key = `${method} ${JSON.stringify(p)}`;
+    let answer = this.answers.get(key);
+    if (!answer) {
+      const result = render();
+      // The bytes reply() would send for it: JSON.stringify of the whole answer writes the result so.
+      // (A generated answer lies in a bigger growing buffer: kept as a copy of its own size.)
+      answer = new RawJson(result instanceof RawJson ? Buffer.from(result.bytes) : Buffer.from(JSON.stringify(result), "utf8"));
+      this.answers.set(key, answer);
+      this.renderedAnswers++;
+    }
+    return answer;
   }
 
   private groups(): { groupid: string; name: string }[] {

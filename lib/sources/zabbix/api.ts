@@ -159,6 +159,11 @@ export function historyColumnsOf(result: JsonValue, ids: ItemIndex, page: Histor
   }
 }
 
+/** Page columns left by finished reads, for the next ones (two reads in flight by default). */
+const sparePages: HistoryColumns[] = [];
+const MAX_SPARE_PAGES = 2;
+const SPARE_PAGE_ROWS = 65_536;
+
 /**
  * history.get for items of one value type (0 float or 3 unsigned), paged by clock so that a long
  * range never arrives as one giant answer. Each page is handed to `onPage` as columns (row `item`
@@ -175,8 +180,27 @@ export async function forEachHistoryPage(
   options: PageOptions = {},
 ): Promise<void> {
   const limit = options.pageSize ?? 50_000;
+  const page = sparePages.pop() ?? new HistoryColumns(Math.min(limit, SPARE_PAGE_ROWS));
+  try {
+    await readHistoryPages(client, itemids, valueType, timeFrom, timeTill, onPage, limit, page);
+  } finally {
+    page.reset();
+    // Columns grown past the usual page are left to the collector.
+    if (sparePages.length < MAX_SPARE_PAGES && page.item.length <= SPARE_PAGE_ROWS) sparePages.push(page);
+  }
+}
+
+async function readHistoryPages(
+  client: ZabbixClient,
+  itemids: string[],
+  valueType: number,
+  timeFrom: number,
+  timeTill: number,
+  onPage: (page: HistoryColumns) => void,
+  limit: number,
+  page: HistoryColumns,
+): Promise<void> {
   const ids = new ItemIndex(itemids);
-  const page = new HistoryColumns(Math.min(limit, 65_536));
   const scan = (body: Buffer): HistoryColumns | undefined => {
     page.reset();
     if (scanHistoryAnswer(body, ids, page)) return page;
@@ -194,9 +218,10 @@ export async function forEachHistoryPage(
     );
     if (answer.scanned === undefined) historyColumnsOf(answer.json, ids, page);
     const rows = page.n;
+    const clocks = page.clock; // read after the answer: columns that grew are new arrays
     let last = -Infinity;
     for (let i = 0; i < rows; i++) {
-      const clock = page.clock[i];
+      const clock = clocks[i];
       if (clock === from && seenAtFrom.size && seenAtFrom.has(page.rowKey(i))) {
         page.item[i] = -1;
         continue;
@@ -205,7 +230,7 @@ export async function forEachHistoryPage(
     }
     const next = new Set<string>();
     if (rows >= limit && last > from) {
-      for (let i = 0; i < rows; i++) if (page.clock[i] === last && page.item[i] >= 0) next.add(page.rowKey(i));
+      for (let i = 0; i < rows; i++) if (clocks[i] === last && page.item[i] >= 0) next.add(page.rowKey(i));
     }
     onPage(page);
     if (rows < limit) return;

@@ -62,11 +62,19 @@ export class ItemIndex {
   private readonly byText: Map<string, number>;
   /** Ids written as plain decimal numbers, by value: the byte scanner looks them up without making a string. */
   readonly byNumber: Map<number, number> | undefined;
+  /**
+   * The id at each position as a number (NaN where a later position has the same id, which is the
+   * one the maps give): rows come item after item, so the scanner first tries the position after
+   * the last row's, with no map lookup.
+   */
+  readonly numbers: Float64Array | undefined;
 
   constructor(readonly ids: readonly string[]) {
     this.byText = new Map(ids.map((id, i) => [id, i]));
     const numeric = ids.every((id) => /^(0|[1-9]\d{0,14})$/.test(id));
-    this.byNumber = numeric ? new Map(ids.map((id, i) => [Number(id), i])) : undefined;
+    const byNumber = numeric ? new Map(ids.map((id, i) => [Number(id), i])) : undefined;
+    this.byNumber = byNumber;
+    this.numbers = byNumber && Float64Array.from(ids, (id, i) => (byNumber.get(Number(id)) === i ? Number(id) : NaN));
   }
 
   of(id: string): number {

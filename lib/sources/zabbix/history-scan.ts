@@ -8,6 +8,11 @@
 import { decimalResult, readDecimal } from "./decimal";
 import type { HistoryColumns, ItemIndex } from "./history-columns";
 
+// Bound once: a transpiled import (tsx, which runs the tests and benchmarks) is a getter call at
+// each use, twice a row here.
+const readNumber = readDecimal;
+const numberRead = decimalResult;
+
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const ZERO = 0x30;
@@ -27,17 +32,18 @@ const HEAD_ID = ascii('{"jsonrpc":"2.0","id":');
 const RESULT_AFTER_ID = ascii(',"result":[');
 const TAIL_ID = ascii('],"id":');
 
-/** A field's key with its first bytes as little-endian words: compared 4 bytes at a time. */
+/** A field's key (4 to 12 bytes) as little-endian words: its first, second and last four bytes. */
 interface Key {
-  bytes: Buffer;
   length: number;
   w0: number;
   w1: number;
+  wEnd: number;
 }
 
 function key(text: string): Key {
   const bytes = ascii(text);
-  return { bytes, length: bytes.length, w0: bytes.readUInt32LE(0), w1: bytes.length >= 8 ? bytes.readUInt32LE(4) : 0 };
+  if (bytes.length < 4 || bytes.length > 12) throw new RangeError(`key ${text}: 4 to 12 bytes`);
+  return { length: bytes.length, w0: bytes.readUInt32LE(0), w1: bytes.length > 8 ? bytes.readUInt32LE(4) : 0, wEnd: bytes.readUInt32LE(bytes.length - 4) };
 }
 
 const KEY_ITEMID = key('"itemid":"');
@@ -45,15 +51,20 @@ const KEY_CLOCK = key('"clock":"');
 const KEY_VALUE = key('"value":"');
 const KEY_NS = key('"ns":"');
 
+/** The key's bytes at `at`: three overlapping words at most, no byte loop. */
 function keyAt(dv: DataView, b: Uint8Array, at: number, k: Key): boolean {
-  if (at + k.length > b.length || dv.getUint32(at, true) !== k.w0) return false;
-  let i = 4;
-  if (k.length >= 8) {
-    if (dv.getUint32(at + 4, true) !== k.w1) return false;
-    i = 8;
+  if (at + k.length > b.length) return false;
+  return dv.getUint32(at, true) === k.w0 && dv.getUint32(at + k.length - 4, true) === k.wEnd && (k.length <= 8 || dv.getUint32(at + 4, true) === k.w1);
+}
+
+/** The `length` bytes at `at` are those at `from` (four at a time, the last word overlapping). */
+function sameBytes(dv: DataView, b: Uint8Array, at: number, from: number, length: number): boolean {
+  if (length < 4) {
+    for (let i = 0; i < length; i++) if (b[at + i] !== b[from + i]) return false;
+    return true;
   }
-  for (; i < k.length; i++) if (b[at + i] !== k.bytes[i]) return false;
-  return true;
+  for (let i = 0; i + 4 < length; i += 4) if (dv.getUint32(at + i, true) !== dv.getUint32(from + i, true)) return false;
+  return dv.getUint32(at + length - 4, true) === dv.getUint32(from + length - 4, true);
 }
 
 function startsWith(b: Uint8Array, at: number, word: Uint8Array): boolean {
@@ -118,7 +129,9 @@ function numberOf(text: string): number {
  */
 export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColumns): boolean {
   const byNumber = ids.byNumber;
-  if (!byNumber) return false;
+  const numbers = ids.numbers;
+  if (!byNumber || !numbers) return false;
+  const count = numbers.length;
   const span = rowsOf(body);
   if (!span) return false;
   const b = body;
@@ -126,6 +139,11 @@ export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColu
   let pos = span[0];
   const end = span[1];
   if (pos === end) return true; // no rows
+  // The last row's item position and clock digits: the next row is most often the next item at the same clock.
+  let lastItem = -1;
+  let lastClockAt = 0;
+  let lastClockLength = 0;
+  let lastClock = 0;
   for (;;) {
     if (b[pos] !== OPEN_BRACE) return false;
     pos++;
@@ -141,24 +159,33 @@ export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColu
       if (first === LETTER_C && !(seen & 2) && keyAt(dv, b, pos, KEY_CLOCK)) {
         seen |= 2;
         pos += KEY_CLOCK.length;
-        // Unix seconds: digits then the closing quote (at most 15 digits, so the integer is exact).
         const start = pos;
-        let n = 0;
-        let c = b[pos];
-        while (c >= ZERO && c <= NINE && pos < end) {
-          n = n * 10 + (c - ZERO);
-          c = b[++pos];
+        if (lastClockLength > 0 && pos + lastClockLength < end && b[pos + lastClockLength] === QUOTE && sameBytes(dv, b, pos, lastClockAt, lastClockLength)) {
+          // The last row's digits, then the closing quote: the same second, read already.
+          clock = lastClock;
+          pos += lastClockLength + 1;
+        } else {
+          // Unix seconds: digits then the closing quote (at most 15 digits, so the integer is exact).
+          let n = 0;
+          let c = b[pos];
+          while (c >= ZERO && c <= NINE && pos < end) {
+            n = n * 10 + (c - ZERO);
+            c = b[++pos];
+          }
+          if (pos === start || pos - start > 15 || pos >= end || c !== QUOTE) return false;
+          clock = n;
+          lastClock = n;
+          lastClockAt = start;
+          lastClockLength = pos - start;
+          pos++;
         }
-        if (pos === start || pos - start > 15 || pos >= end || c !== QUOTE) return false;
-        clock = n;
-        pos++;
       } else if (first === LETTER_V && !(seen & 4) && keyAt(dv, b, pos, KEY_VALUE)) {
         seen |= 4;
         pos += KEY_VALUE.length;
         const start = pos;
-        const stop = readDecimal(b, pos, end);
+        const stop = readNumber(b, pos, end);
         if (stop >= 0 && b[stop] === QUOTE) {
-          value = decimalResult.value;
+          value = numberRead.value;
           text = undefined;
           pos = stop + 1;
         } else {
@@ -189,13 +216,21 @@ export function scanHistoryAnswer(body: Buffer, ids: ItemIndex, out: HistoryColu
       } else if (first === LETTER_I && !(seen & 1) && keyAt(dv, b, pos, KEY_ITEMID)) {
         seen |= 1;
         pos += KEY_ITEMID.length;
-        const stop = digitsThenQuote(b, pos, end);
-        // Only ids written the canonical way ("0" or no leading zero) are looked up by number.
-        if (stop < 0 || (b[pos] === ZERO && stop - pos > 1)) return false;
-        const id = integerOf(b, pos, stop);
+        const start = pos;
+        let id = 0;
+        let c = b[pos];
+        while (c >= ZERO && c <= NINE && pos < end) {
+          id = id * 10 + (c - ZERO);
+          c = b[++pos];
+        }
+        // Only ids written the canonical way ("0" or no leading zero, at most 15 digits) are looked up by number.
+        if (pos === start || pos - start > 15 || pos >= end || c !== QUOTE || (b[start] === ZERO && pos - start > 1)) return false;
+        pos++;
+        const next = lastItem + 1 < count ? lastItem + 1 : 0;
+        if (count > 0 && numbers[next] === id) item = next;
         // A small integer key (most ids): the lookup needs no boxed number.
-        item = (id <= 0x3fffffff ? byNumber.get(id | 0) : byNumber.get(id)) ?? -1;
-        pos = stop + 1;
+        else item = (id <= 0x3fffffff ? byNumber.get(id | 0) : byNumber.get(id)) ?? -1;
+        if (item >= 0) lastItem = item;
       } else if (first === LETTER_N && !(seen & 8) && keyAt(dv, b, pos, KEY_NS)) {
         seen |= 8;
         pos += KEY_NS.length;

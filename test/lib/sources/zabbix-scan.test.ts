@@ -156,6 +156,30 @@ describe("lib/sources/zabbix fast history path", function () {
       );
     });
 
+    it("clock-major answers (item after item at one second, the shortcuts' case) read as JSON.parse reads them, whatever the id list", function () {
+      // Id lists with repeats (the last position is the one JSON's lookup gives) and ids not asked for in the rows.
+      const idList = fc.array(fc.constantFrom("7", "8", "50000", "50002", "123456789012345", "0"), { minLength: 0, maxLength: 8 });
+      const second = fc.record({
+        // Clocks whose digits are prefixes of one another ("9", "99", "990") and repeats of the last one.
+        clock: fc.constantFrom("9", "99", "990", "999", "1", "10", "1780000020", "1780000080", "17800000200", "0"),
+        items: fc.array(fc.constantFrom("7", "8", "50000", "50002", "123456789012345", "0", "9"), { maxLength: 6 }),
+        ordered: fc.boolean(),
+      });
+      fc.assert(
+        fc.property(idList, fc.array(second, { maxLength: 12 }), (ids, seconds) => {
+          const own = new ItemIndex(ids);
+          const rows = seconds.flatMap((s) => (s.ordered ? ids : s.items).map((itemid, i) => ({ itemid, clock: s.clock, value: String(i * 0.1 + 1000.5) })));
+          const body = JSON.stringify({ jsonrpc: "2.0", result: rows, id: 5 });
+          const page = new HistoryColumns(2);
+          assert.ok(scanHistoryAnswer(Buffer.from(body), own, page), body.slice(0, 200));
+          const expected = new HistoryColumns(2);
+          historyColumnsOf(rows, own, expected);
+          assert.deepEqual(columns(page), columns(expected), body.slice(0, 300));
+        }),
+        { numRuns: 3000 },
+      );
+    });
+
     it("reordered, missing or extra fields, numbers instead of strings, odd values: the same columns or declined", function () {
       fc.assert(
         fc.property(

@@ -290,6 +290,47 @@ describe("lib/sources/zabbix", function () {
       assert.deepEqual(r.items.map((i) => i.itemid), ["300", "301", "302"]);
       assert.ok(r.items.every((i) => i.series.values.every((v) => v !== null && v > 700 && v < 1300)));
     });
+
+    it("the fake's kept answers (cacheAnswers, for benchmarks) are the bytes it renders each time without them", async function () {
+      const gen = (i: number): FakeItem => ({ itemid: String(300 + i), hostid: "9", host: "plugs", key: `p[${i}]`, valueType: i % 2 ? 3 : 0, generated: { from: T0 - 900, till: T0 + 7200, stepS: 60, fn: (c: number) => (i % 2 ? c % 97 : 1000 + Math.sin(c / 3600 + i) * 200) } });
+      const items = [...territoryItems(), gen(0), gen(1), gen(2)];
+      const now = () => (T0 + 7200) * 1000;
+      const plain = await new FakeZabbix({ version: "7.0.5", items, tokens: { t: {} }, now }).start();
+      fake = await new FakeZabbix({ version: "7.0.5", items, tokens: { t: {} }, now, cacheAnswers: true }).start();
+      try {
+        const post = async (url: string, id: number, method: string, params: object) => {
+          const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json-rpc", Authorization: "Bearer t" }, body: JSON.stringify({ jsonrpc: "2.0", method, params, id }) });
+          return { type: res.headers.get("content-type"), length: res.headers.get("content-length"), body: Buffer.from(await res.arrayBuffer()) };
+        };
+        const calls: [string, object][] = [
+          ["history.get", { history: 0, itemids: ["300", "302"], time_from: T0, time_till: T0 + 3600, sortfield: "clock", sortorder: "ASC", output: ["itemid", "clock", "value"], limit: 50 }],
+          ["history.get", { history: 3, itemids: ["301"], time_from: T0, time_till: T0 + 3600, sortfield: "clock", sortorder: "ASC", output: "extend", limit: 10 }],
+          ["history.get", { history: 0, itemids: ["1001", "1003"], time_from: T0 - 900, time_till: T0 + 600, sortfield: "clock", sortorder: "ASC" }],
+          ["trend.get", { itemids: ["300", "301", "1001"], time_from: T0 - 3600, time_till: T0 + 7200, output: ["itemid", "clock", "num", "value_min", "value_avg", "value_max"], limit: 100 }],
+        ];
+        for (const [k, [method, params]] of calls.entries()) {
+          const expected = await post(plain.url, 7 + k, method, params);
+          assert.ok(expected.body.length > 100, `${method} answers rows`);
+          const first = await post(fake.url, 7 + k, method, params);
+          const rendered = fake.renderedAnswers;
+          const again = await post(fake.url, 7 + k, method, params);
+          assert.equal(fake.renderedAnswers, rendered, "the second answer is the kept one");
+          for (const got of [first, again]) {
+            assert.deepEqual({ ...got, body: got.body.toString("utf8") }, { ...expected, body: expected.body.toString("utf8") });
+          }
+          // Another request id: the same result, the new id.
+          const otherId = await post(fake.url, 1000 + k, method, params);
+          assert.equal(otherId.body.toString("utf8"), expected.body.toString("utf8").replace(`"id":${7 + k}}`, `"id":${1000 + k}}`));
+        }
+        assert.equal(fake.renderedAnswers, calls.length);
+        assert.equal(plain.renderedAnswers, calls.length, "without the cache every answer is rendered");
+        // Errors are never kept.
+        await assert.rejects(new ZabbixClient({ url: fake.url, token: "t" }).call("history.get", { history: 0, output: ["lastvalue"] }), /Invalid parameter "\/output\/1"/);
+        assert.equal(fake.renderedAnswers, calls.length);
+      } finally {
+        await plain.stop();
+      }
+    });
   });
 
   describe("pushing values", function () {
