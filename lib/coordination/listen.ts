@@ -44,7 +44,7 @@ export function keepListening(open: () => Promise<Coordination>, listener: (noti
         failed(err);
       };
       const stop = await coordination.onPlan((notice) => listener(notice), lost);
-      if (stopped) return void (await stop());
+      if (stopped || gone) return void (await stop()); // stopped meanwhile, or already broken (a retry is set)
       unsubscribe = stop;
       options.onListening?.();
       if (failures > 0) {
