@@ -44,6 +44,26 @@ const next = (id: string) => new Promise<any>((resolve) => helper.getNode(id).on
 /** A plan starting at the coming slot, so that it is in force now. */
 const currentPlan = (count: number, seed = 1) => samplePlan(grid.iso(grid.nextSlotStart(Date.now())), count, 1, seed);
 
+/** A TCP relay on `port` to the test database: the database "comes up" when it starts. */
+async function startRelay(port: number, target: URL): Promise<{ close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const relay: Server = createServer((inbound) => {
+    const outbound = connect(Number(target.port), target.hostname);
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on("error", () => undefined);
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((r) => relay.listen(port, "127.0.0.1", r));
+  return {
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => relay.close(r));
+    },
+  };
+}
+
 describe("coordination nodes", function () {
   this.timeout(180_000);
   let test: TestDatabase;
@@ -179,17 +199,7 @@ describe("coordination nodes", function () {
     const caught = next("hc");
     helper.getNode("req").receive({ payload: "now" } as any);
     assert.match((await caught).error.message, /ECONNREFUSED/, "the reading node says why");
-    // The database comes up.
-    const sockets = new Set<Socket>();
-    const relay: Server = createServer((inbound) => {
-      const outbound = connect(Number(target.port), target.hostname);
-      for (const s of [inbound, outbound]) {
-        sockets.add(s);
-        s.on("error", () => undefined);
-      }
-      inbound.pipe(outbound).pipe(inbound);
-    });
-    await new Promise<void>((r) => relay.listen(port, "127.0.0.1", r));
+    const relay = await startRelay(port, target); // the database comes up
     try {
       await new Promise((r) => setTimeout(r, 1100)); // the first back-off
       const got = next("h1");
@@ -199,8 +209,7 @@ describe("coordination nodes", function () {
       assert.ok(coordination.description.includes(`:${port}/`));
     } finally {
       await helper.unload();
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => relay.close(r));
+      await relay.close();
     }
   });
 
@@ -276,20 +285,12 @@ describe("coordination nodes", function () {
     await helper.load(nodes, flow(databaseConfig(test, { host: "127.0.0.1", port }), { listen: true }), { db1: {} });
     const errors: any[] = [];
     helper.getNode("hc").on("input", (m: any) => errors.push(m));
-    const sockets = new Set<Socket>();
-    const relay: Server = createServer((inbound) => {
-      const outbound = connect(Number(target.port), target.hostname);
-      for (const s of [inbound, outbound]) {
-        sockets.add(s);
-        s.on("error", () => undefined);
-      }
-      inbound.pipe(outbound).pipe(inbound);
-    });
+    let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
     const pool = new Pool({ connectionString: test.url, max: 1 });
     try {
       await new Promise((r) => setTimeout(r, 300));
       assert.ok((helper.getNode("read").status as any).calledWithMatch({ fill: "red", text: "elfe-plan-read.status.listenLost" }));
-      await new Promise<void>((r) => relay.listen(port, "127.0.0.1", r)); // the database comes up
+      relay = await startRelay(port, target); // the database comes up
       const first = next("h3");
       assert.equal((await first).payload, null, "listening: the plan in force is read at once (none yet)");
       const pushed = next("h3");
@@ -300,8 +301,7 @@ describe("coordination nodes", function () {
     } finally {
       await pool.end();
       await helper.unload();
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => relay.close(r));
+      await relay?.close();
     }
   });
 
