@@ -78,6 +78,14 @@ describe("coordination nodes", function () {
     await test.close();
   });
 
+  /** Publishes through the elfe-plan-publish node and waits for its output. */
+  async function publishThroughNode(plan: ReturnType<typeof currentPlan>) {
+    const published = next("h2");
+    helper.getNode("pub").receive({ payload: plan } as any);
+    await published;
+    return plan;
+  }
+
   async function load(read: Record<string, unknown> = {}, db: Record<string, unknown> = {}) {
     await helper.load(nodes, flow(databaseConfig(test, db), read), { db1: {} });
     coordination = await (helper.getNode("db1") as unknown as DatabaseConfigNode).coordination();
@@ -124,10 +132,7 @@ describe("coordination nodes", function () {
   it("connections killed by the server between reads: the next read gets a new one, the plan in force is intact", async function () {
     if (test.embedded) this.skip(); // pg_terminate_backend needs a real PostgreSQL
     await load();
-    const plan = currentPlan(5);
-    const published = next("h2");
-    helper.getNode("pub").receive({ payload: plan } as any);
-    await published;
+    const plan = await publishThroughNode(currentPlan(5));
     const { rows } = await coordination.db.pool.query("SELECT pg_backend_pid() AS pid");
     const admin = new Pool({ connectionString: test.url, max: 1 });
     try {
@@ -145,10 +150,7 @@ describe("coordination nodes", function () {
   it("a connection killed in the middle of a read: Catch names it, the next read gives the plan in force", async function () {
     if (test.embedded) this.skip(); // pg_terminate_backend needs a real PostgreSQL
     await load();
-    const plan = currentPlan(5);
-    const published = next("h2");
-    helper.getNode("pub").receive({ payload: plan } as any);
-    await published;
+    const plan = await publishThroughNode(currentPlan(5));
     // Another session holds the result table: the read waits on it, and is killed while it waits.
     const admin = new Pool({ connectionString: test.url, max: 2 });
     const locker = await admin.connect();
