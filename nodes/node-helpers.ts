@@ -33,7 +33,7 @@ export function safeTimeout(node: Node, ms: number, fn: () => void | Promise<voi
       .catch((err: unknown) => {
         const e = asError(err);
         node.error(e);
-        node.status({ fill: "red", shape: "ring", text: e.message.slice(0, 60) });
+        node.status(errorStatus(e));
       });
   }, realDelay(ms));
 }

@@ -2,7 +2,7 @@
 // Input: a DeviceCommand (or an array) → output 1, MQTT publishes for core `mqtt out`; a message
 // from core `mqtt in` → output 2, Readings; output 3, confirmations, retries, failures, online/offline.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
-import { asError, safeTimeout, type StatusFill } from "./node-helpers";
+import { asError, errorStatus, safeTimeout, type StatusFill } from "./node-helpers";
 import { AddressBook, Confirmations, type Due, type Translator, type TranslatorOptions } from "../lib/devices/translator";
 import { validateDeviceCommand, type DeviceCommand, type MqttMessage } from "../lib/types";
 import * as clock from "../lib/time/clock";
@@ -123,7 +123,7 @@ export function registerTranslatorNode(RED: NodeAPI, type: string, factory: (opt
         done();
       } catch (err) {
         const e = asError(err);
-        node.status({ fill: "red", shape: "ring", text: e.message.slice(0, 60) });
+        node.status(errorStatus(e));
         done(e);
       }
     });

@@ -18,7 +18,7 @@ import {
   type Override,
   type Reading,
 } from "../../lib/types";
-import { asError, databaseOf, safeTimeout, territoryOf } from "../node-helpers";
+import { asError, databaseOf, errorStatus, safeTimeout, territoryOf } from "../node-helpers";
 import * as clock from "../../lib/time/clock";
 
 interface DispatchDef extends NodeDef {
@@ -204,7 +204,7 @@ export default function register(RED: NodeAPI): void {
         done();
       } catch (err) {
         const e = asError(err);
-        node.status({ fill: "red", shape: "ring", text: e.message.slice(0, 60) });
+        node.status(errorStatus(e));
         done(e);
       }
     });

@@ -3,7 +3,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { applyScreenEvent, drawScreen, parseScreenMessage, screenViewOf, type ScreenOptions } from "../../lib/devices/openhasp";
 import { validatePlan, type ScreenView } from "../../lib/types";
-import { asError, territoryOf } from "../node-helpers";
+import { asError, errorStatus, territoryOf } from "../node-helpers";
 import { mqttOut } from "../translator-node";
 import * as clock from "../../lib/time/clock";
 
@@ -65,7 +65,7 @@ export default function register(RED: NodeAPI): void {
         done();
       } catch (err) {
         const e = asError(err);
-        node.status({ fill: "red", shape: "ring", text: e.message.slice(0, 60) });
+        node.status(errorStatus(e));
         done(e);
       }
     });

@@ -6,7 +6,7 @@ import type { PlacementOptions } from "../../lib/placement";
 import { PlacementRunner, ReplacedError, type QueuePolicy } from "../../lib/placement/runner";
 import type { Territory } from "../../lib/territory";
 import { validateFlexRequests, validateSlotSeries, type Plan } from "../../lib/types";
-import { asError, territoryOf } from "../node-helpers";
+import { asError, errorStatus, territoryOf } from "../node-helpers";
 
 interface PlacementDef extends NodeDef {
   territory: string;
@@ -60,7 +60,7 @@ export default function register(RED: NodeAPI): void {
       };
     } catch (err) {
       const e = asError(err);
-      node.status({ fill: "red", shape: "ring", text: e.message.slice(0, 60) });
+      node.status(errorStatus(e));
       node.error(e);
       node.on("input", (_msg: NodeMessageInFlow, _send, done) => done(e));
       return;

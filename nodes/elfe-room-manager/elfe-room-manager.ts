@@ -22,7 +22,7 @@ import {
   type WarmthState,
 } from "../../lib/room";
 import { PLUG_FAMILIES, validateOverride, validateReading, validateSlotSeries, type DeviceCommand, type PlugFamily, type Reading, type SetpointCommand } from "../../lib/types";
-import { asError, safeTimeout, territoryOf } from "../node-helpers";
+import { asError, errorStatus, safeTimeout, territoryOf } from "../node-helpers";
 import * as clock from "../../lib/time/clock";
 
 interface RoomManagerDef extends NodeDef {
@@ -314,7 +314,7 @@ export default function register(RED: NodeAPI): void {
         done();
       } catch (err) {
         const e = asError(err);
-        node.status({ fill: "red", shape: "ring", text: e.message.slice(0, 60) });
+        node.status(errorStatus(e));
         done(e);
       }
     });

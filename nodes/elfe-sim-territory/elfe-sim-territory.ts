@@ -7,7 +7,7 @@ import { seedHouseholds } from "../../lib/sim/households";
 import { SimRoom } from "../../lib/sim/room-live";
 import { SimTerritory } from "../../lib/sim/territory";
 import { validateDeviceCommand } from "../../lib/types";
-import { asError, databaseOf, safeTimeout, territoryOf } from "../node-helpers";
+import { asError, databaseOf, errorStatus, safeTimeout, territoryOf } from "../node-helpers";
 import * as clock from "../../lib/time/clock";
 
 interface SimTerritoryDef extends NodeDef {
@@ -94,7 +94,7 @@ export default function register(RED: NodeAPI): void {
         done();
       } catch (err) {
         const e = asError(err);
-        node.status({ fill: "red", shape: "ring", text: e.message.slice(0, 60) });
+        node.status(errorStatus(e));
         done(e);
       }
     });

@@ -16,7 +16,7 @@ import {
   type SurplusState,
 } from "../../lib/surplus";
 import { PLUG_FAMILIES, validateOverride, type DeviceCommand, type PlugFamily } from "../../lib/types";
-import { asError, safeTimeout } from "../node-helpers";
+import { asError, errorStatus, safeTimeout } from "../node-helpers";
 import * as clock from "../../lib/time/clock";
 
 interface SurplusDef extends NodeDef {
@@ -170,7 +170,7 @@ export default function register(RED: NodeAPI): void {
         done();
       } catch (err) {
         const e = asError(err);
-        node.status({ fill: "red", shape: "ring", text: e.message.slice(0, 60) });
+        node.status(errorStatus(e));
         done(e);
       }
     });
