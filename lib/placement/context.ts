@@ -109,6 +109,12 @@ export interface Job {
   decode(x: Float64Array): Decoded;
   /** Its best columns given the net load (deficit + loads placed so far). */
   greedy(net: Float64Array, env: BuildEnv): Float64Array;
+  /**
+   * A lower bound of the least Σ price·column over its plans that meet every constraint,
+   * integrality included (price per own column). Only where it can beat the LP's fractional
+   * plans: it lifts the LP bound (see integerLift in solve.ts).
+   */
+  pricedBound?(price: Float64Array, env: BuildEnv): number;
   /** Whether the columns respect every constraint of the device (property tests). */
   check(x: Float64Array): string | null;
 }

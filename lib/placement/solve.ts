@@ -5,7 +5,9 @@
 import type { Highs } from "highs";
 import type { BuildEnv, Job } from "./context";
 import { ChoiceJob } from "./choice";
-import { ModelBuilder, SEMI_CONTINUOUS, type ModelArrays } from "./model";
+import { ThermalJob } from "./consumers/heater-thermal";
+import { cheapestHeating } from "./thermal-dp";
+import { INTEGER, ModelBuilder, SEMI_CONTINUOUS, type ModelArrays } from "./model";
 
 export interface Balance {
   n: number;
@@ -138,13 +140,13 @@ export function improve(built: Built, balance: Balance, jobs: Job[], env: BuildE
   const net = balance.deficit.slice();
   const loads = loadsOf(jobs, out, balance.n);
   for (let t = 0; t < balance.n; t++) net[t] += loads[t];
-  const movable = jobs.filter((j) => j instanceof ChoiceJob && j.colEnd - j.colStart > 1);
+  const movable = jobs.filter((j) => (j instanceof ChoiceJob && j.colEnd - j.colStart > 1) || (j instanceof ThermalJob && !env.tieBreak));
   for (let pass = 0; pass < 2; pass++) {
     let moved = 0;
     for (const j of movable) {
       const before = j.decode(out).powerW;
       for (let t = 0; t < balance.n; t++) net[t] -= before[t];
-      const cols = j.greedy(net, env);
+      const cols = j instanceof ThermalJob ? bestHeating(j, balance, net, out) : j.greedy(net, env);
       for (let c = 0; c < cols.length; c++) {
         if (out[j.colStart + c] !== cols[c]) moved++;
         out[j.colStart + c] = cols[c];
@@ -155,6 +157,53 @@ export function improve(built: Built, balance: Balance, jobs: Job[], env: BuildE
     if (moved === 0) break;
   }
   return out;
+}
+
+/** The columns of the devices that lift the bound, with the slack that is theirs (incumbent − LP bound). */
+function liftedColumns(jobs: Job[], lpSlack: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const j of jobs) if (j.pricedBound) for (let c = j.colStart; c < j.colEnd; c++) out.set(c, lpSlack);
+  return out;
+}
+
+/** A controlled heater's cheapest heating given the others' net load, or its current columns when not better. */
+function bestHeating(j: ThermalJob, balance: Balance, net: Float64Array, x: Float64Array): Float64Array {
+  const price = new Float64Array(balance.n);
+  let current = 0;
+  for (let t = 0; t < balance.n; t++) {
+    price[t] = slotCost(balance, t, net[t] + j.power) - slotCost(balance, t, net[t]);
+    current += price[t] * Math.round(x[j.uStart + t]);
+  }
+  // Fine bins: a coarser grid misses plans one slot of heating cheaper.
+  const plan = cheapestHeating(j, price, 256);
+  const keep = x.slice(j.colStart, j.colEnd);
+  return plan && plan.cost < current - 1e-9 ? j.columnsOf(plan.u) : keep;
+}
+
+/**
+ * How much integrality adds to the LP bound (Lagrangian relaxation of the balance rows at the LP's
+ * prices): the least cost of each device that has a pricedBound over its integer plans instead of
+ * its fractional LP plan. Controlled heaters cannot hold a band edge with a fraction of their power,
+ * modulating EVs cannot charge below their minimum. The LP bound plus this is still a lower bound.
+ */
+export function integerLift(A: ModelArrays, n: number, rowDuals: Float64Array, jobs: Job[], lpX: Float64Array, env: BuildEnv): number {
+  let lift = 0;
+  for (const j of jobs) {
+    if (!j.pricedBound || j.colEnd <= j.colStart) continue;
+    // The price of a column: its cost less the value of its balance entries (duals).
+    const price = new Float64Array(j.colEnd - j.colStart);
+    let lpCost = 0;
+    for (let c = j.colStart; c < j.colEnd; c++) {
+      let p = A.colCost[c];
+      for (let k = A.starts[c]; k < A.starts[c + 1]; k++) if (A.indices[k] < n) p -= A.values[k] * rowDuals[A.indices[k]];
+      price[c - j.colStart] = p;
+      lpCost += p * lpX[c];
+    }
+    const integer = j.pricedBound(price, env);
+    // A margin for the LP's tolerances: the bound must never exceed a true plan's cost.
+    if (integer > lpCost) lift += (integer - lpCost) * (1 - 1e-6);
+  }
+  return lift;
 }
 
 const relGap = (obj: number, bound: number) => Math.max(0, obj - bound) / Math.max(Math.abs(obj), Math.abs(bound), 1);
@@ -182,6 +231,7 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
   let best: { x: Float64Array; objective: number; method: Method } | undefined;
   let bound: number | undefined;
   let lpBound: number | undefined;
+  let lpReducedCosts: Float64Array | undefined;
   let infeasible = false;
   const consider = (x: Float64Array, method: Method) => {
     const objective = evaluate(built, balance, jobs, x);
@@ -215,6 +265,8 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
         x: ok ? Float64Array.from(model.getSolution().colValue) : undefined,
         objective: ok ? model.getObjectiveValue() : undefined,
         dualBound: integrality ? safeInfo(model, "mip_dual_bound") : undefined,
+        reducedCosts: ok && !integrality ? Float64Array.from(model.getSolution().colDual) : undefined,
+        rowDuals: ok && !integrality ? Float64Array.from(model.getSolution().rowDual) : undefined,
       };
     } finally {
       model.dispose();
@@ -231,6 +283,14 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
         if (lp.status === H.constants.modelStatus.infeasible) infeasible = true;
         else if (lp.x && lp.objective !== undefined && lp.status === H.constants.modelStatus.optimal) {
           lpBound = bound = lp.objective;
+          lpReducedCosts = lp.reducedCosts;
+          if (lp.rowDuals && !env.tieBreak) {
+            const lift = integerLift(A, balance.n, lp.rowDuals, jobs, lp.x, env);
+            if (lift > 0) {
+              bound = lp.objective + lift;
+              notes.push(`integer plans raise the bound by ${lift.toPrecision(3)}`);
+            }
+          }
           const x = lp.x;
           const fractional: Job[] = [];
           const cand = x.slice();
@@ -254,16 +314,15 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
               const lower = A.colLower.slice();
               const upper = A.colUpper.slice();
               const integ = new Int32Array(A.numCols);
-              const free = new Set<number>();
-              for (const j of fractional) for (let c = j.colStart; c < j.colEnd; c++) free.add(c);
+              const values = best ? best.x : cand;
+              // Controlled heaters keep their DP plans (cheapest at the LP's prices): as integers they
+              // would make this MILP as hard as the whole.
+              const isFractional = new Set(fractional.filter((j) => !(j instanceof ThermalJob)));
               for (const j of jobs) {
-                if (fractional.includes(j)) {
-                  for (let c = j.colStart; c < j.colEnd; c++) integ[c] = A.integrality[c];
-                  continue;
-                }
                 for (let c = j.colStart; c < j.colEnd; c++) {
                   if (A.integrality[c] === 0) continue;
-                  lower[c] = upper[c] = best ? best.x[c] : cand[c];
+                  if (isFractional.has(j)) integ[c] = A.integrality[c];
+                  else lower[c] = upper[c] = values[c];
                 }
               }
               const fixedRun = run(integ, lower, upper, settings.mipGap / 2, best ? completeBalance(balance, jobs, best.x.slice()) : undefined, 0.5);
@@ -274,11 +333,20 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
         }
       }
       if (!infeasible && hasIntegers && (settings.method === "milp" || !best || bound === undefined || relGap(best.objective, bound) > settings.mipGap)) {
-        // 3. The full MILP, started from the best plan so far.
-        const mip = run(A.integrality, A.colLower, A.colUpper, settings.mipGap, best ? completeBalance(balance, jobs, best.x.slice()) : undefined);
-        if (mip.status === H.constants.modelStatus.infeasible) infeasible = true;
+        // 3. The MILP, started from the best plan so far. After an LP, reduced-cost fixing first:
+        // a binary whose reduced cost exceeds (incumbent − LP bound) cannot be 1 (or 0) in any
+        // better plan, so it is fixed; the MILP left is small and its bound still a proof.
+        const fix = best && lpReducedCosts && lpBound !== undefined && bound !== undefined ? reducedCostFixing(A, lpReducedCosts, best.objective - bound, liftedColumns(jobs, best.objective - lpBound)) : undefined;
+        const incumbent = best?.objective;
+        const mip = run(A.integrality, fix?.lower ?? A.colLower, fix?.upper ?? A.colUpper, settings.mipGap, best ? completeBalance(balance, jobs, best.x.slice()) : undefined);
+        if (fix) notes.push(`reduced-cost fixing: ${fix.fixed} of ${fix.binaries} binaries fixed`);
+        if (mip.status === H.constants.modelStatus.infeasible && !fix) infeasible = true;
         if (mip.x) consider(mip.x, "milp");
-        if (mip.dualBound !== undefined && Number.isFinite(mip.dualBound)) bound = bound === undefined ? mip.dualBound : Math.max(bound, mip.dualBound);
+        if (mip.dualBound !== undefined && Number.isFinite(mip.dualBound)) {
+          // With fixing, the bound holds for plans better than the incumbent: the optimum is ≥ min(incumbent, bound).
+          const valid = fix && incumbent !== undefined ? Math.min(incumbent, mip.dualBound) : mip.dualBound;
+          bound = bound === undefined ? valid : Math.max(bound, valid);
+        }
         if (mip.status === H.constants.modelStatus.timeLimit) notes.push("time limit reached");
       }
     } catch (err) {
@@ -297,6 +365,35 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
   const solveMs = performance.now() - start;
   const gap = bound === undefined || best.method === "greedy" ? undefined : relGap(best.objective, bound);
   return { x: best.x, method: best.method, objective: best.objective, bound: best.method === "greedy" ? undefined : bound, gap, greedyObjective, lpBound, solveMs, buildMs, infeasible, notes };
+}
+
+/**
+ * Bounds with every 0/1 column fixed whose LP reduced cost proves it cannot move in a plan better
+ * than the incumbent: any feasible plan costs at least LP bound + Σ |reduced cost| over the
+ * binaries it moves away from their LP bound, so one such move above `slack` is too costly.
+ * `slack` is the incumbent less the best bound; `slackOf` gives a wider one to the columns whose
+ * own device lifted that bound (see integerLift): their move may use up their lift.
+ */
+export function reducedCostFixing(A: ModelArrays, reducedCosts: Float64Array, slack: number, slackOf = new Map<number, number>()): { lower: Float64Array; upper: Float64Array; fixed: number; binaries: number } {
+  const lower = A.colLower.slice();
+  const upper = A.colUpper.slice();
+  // A margin for the LP's tolerances: fixing must never cut a better plan.
+  const marginOf = (s: number) => Math.max(0, s) * (1 + 1e-6) + 1e-6 * Math.max(1, Math.abs(A.offset)) + 1e-7;
+  const general = marginOf(slack);
+  let fixed = 0;
+  let binaries = 0;
+  for (let c = 0; c < A.numCols; c++) {
+    if (A.integrality[c] !== INTEGER || A.colLower[c] !== 0 || A.colUpper[c] !== 1) continue;
+    binaries++;
+    const own = slackOf.get(c);
+    const margin = own === undefined ? general : marginOf(own);
+    const rc = reducedCosts[c];
+    if (rc > margin) upper[c] = 0;
+    else if (rc < -margin) lower[c] = 1;
+    else continue;
+    fixed++;
+  }
+  return { lower, upper, fixed, binaries };
 }
 
 function safeInfo(model: ReturnType<Highs["createModel"]>, name: string): number | undefined {

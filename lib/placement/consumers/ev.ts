@@ -177,6 +177,37 @@ export class ModulatingEvJob implements Job {
     return this.check(probe) === null ? p : this.greedy(new Float64Array(this.n), env);
   }
 
+  /**
+   * Exact least cost at these prices with the minimum power: for k charging slots, the k
+   * cheapest at pMin, the power beyond it where a watt is worth taking (negative price) or
+   * needed to reach the minimum energy, cheapest first. The LP may charge below pMin.
+   */
+  pricedBound(price: Float64Array, env: BuildEnv): number {
+    const slots = Array.from({ length: this.end }, (_, t) => t).sort((a, b) => price[a] - price[b]);
+    const needW = this.lowerWh(env) / this.dtH;
+    const roomW = this.maxWh / this.dtH;
+    let best = needW <= 1e-9 ? 0 : Infinity;
+    let atMin = 0;
+    for (let k = 1; k <= slots.length; k++) {
+      atMin += this.pMin * price[slots[k - 1]];
+      if (k * this.pMin > roomW + 1e-6) break;
+      if (k * this.pMax < needW - 1e-6) continue;
+      const required = Math.max(0, needW - k * this.pMin);
+      const allowed = Math.min(roomW, k * this.pMax) - k * this.pMin;
+      let cost = atMin;
+      let taken = 0;
+      for (let i = 0; i < k; i++) {
+        const p = price[slots[i]];
+        const want = p < 0 ? allowed - taken : Math.min(allowed, required) - taken;
+        const add = Math.max(0, Math.min(this.pMax - this.pMin, want));
+        cost += p * add;
+        taken += add;
+      }
+      if (cost < best) best = cost;
+    }
+    return best;
+  }
+
   decode(x: Float64Array): Decoded {
     const decisions = new Array<number>(this.n).fill(0);
     const powerW = new Float64Array(this.n);

@@ -7,6 +7,7 @@ import type { SlotSeries, ThermalHeaterRequest } from "../../types";
 import { GROUP_ORDER, type BuildEnv, type Decoded, type Horizon, type Job, type Warn } from "../context";
 import { CONTINUOUS, INTEGER, type ModelBuilder } from "../model";
 import { SwitchRows } from "./heater-pilot-wire";
+import { heatingCostBound, type ThermalDynamics } from "../thermal-dp";
 
 /** The outdoor temperature at the start of every slot (last known value carried forward), or null. */
 export function outsideOnHorizon(series: SlotSeries | undefined, h: Horizon): Float64Array | null {
@@ -26,7 +27,7 @@ export function outsideOnHorizon(series: SlotSeries | undefined, h: Horizon): Fl
   return out;
 }
 
-export class ThermalJob implements Job {
+export class ThermalJob implements Job, ThermalDynamics {
   readonly kind = "heater-thermal" as const;
   readonly continuous = true;
   readonly group = GROUP_ORDER["heater-thermal"];
@@ -41,11 +42,12 @@ export class ThermalJob implements Job {
   /** Bounds of T_t for t = 1..n (index t−1). */
   readonly lower: Float64Array;
   readonly upper: Float64Array;
-  private uCols = -1;
+  /** First of its n on/off columns (its temperature columns follow). */
+  uStart = -1;
 
   constructor(
     req: ThermalHeaterRequest,
-    private readonly n: number,
+    readonly n: number,
     readonly outside: Float64Array,
     h: Horizon,
   ) {
@@ -113,7 +115,7 @@ export class ThermalJob implements Job {
     const slots = Array.from({ length: this.n }, (_, t) => t);
     const switches = env.tieBreak ? new SwitchRows(b, slots) : undefined;
     this.colStart = b.numCols;
-    this.uCols = this.colStart;
+    this.uStart = this.colStart;
     for (let t = 0; t < this.n; t++) {
       const rows = [t, dyn[t]];
       const vals = [-this.power, -this.b];
@@ -134,11 +136,12 @@ export class ThermalJob implements Job {
   }
 
   integral(x: Float64Array): boolean {
-    for (let t = 0; t < this.n; t++) if (Math.abs(x[this.uCols + t] - Math.round(x[this.uCols + t])) > 1e-6) return false;
+    for (let t = 0; t < this.n; t++) if (Math.abs(x[this.uStart + t] - Math.round(x[this.uStart + t])) > 1e-6) return false;
     return true;
   }
 
-  private columnsOf(u: Float64Array): Float64Array {
+  /** Its columns for the heating u: u itself, then the temperatures it gives. */
+  columnsOf(u: Float64Array): Float64Array {
     const out = new Float64Array(2 * this.n);
     let T = this.t0;
     for (let t = 0; t < this.n; t++) {
@@ -159,22 +162,27 @@ export class ThermalJob implements Job {
     for (let t = 0; t < this.n; t++) {
       const off = this.next(t, T, 0);
       const on = this.next(t, T, 1);
-      owed += x[this.uCols + t];
+      owed += x[this.uStart + t];
       u[t] = off < this.lower[t] ? 1 : on > this.upper[t] ? 0 : owed >= 0.5 ? 1 : 0;
       owed -= u[t];
       T = u[t] ? on : off;
     }
     const cols = this.columnsOf(u);
-    const probe = new Float64Array(this.uCols + this.n);
-    probe.set(u, this.uCols);
+    const probe = new Float64Array(this.uStart + this.n);
+    probe.set(u, this.uStart);
     return this.check(probe) === null ? cols : this.columnsOf(this.safeU);
+  }
+
+  /** On/off heating at these prices (its temperature columns cost nothing): the DP bound. */
+  pricedBound(price: Float64Array): number {
+    return heatingCostBound(this, price.subarray(0, this.n));
   }
 
   decode(x: Float64Array): Decoded {
     const decisions = new Array<number>(this.n).fill(0);
     const powerW = new Float64Array(this.n);
     for (let t = 0; t < this.n; t++) {
-      const u = Math.round(x[this.uCols + t]);
+      const u = Math.round(x[this.uStart + t]);
       decisions[t] = u;
       powerW[t] = u * this.power;
     }
@@ -190,7 +198,7 @@ export class ThermalJob implements Job {
     if (!this.integral(x)) return `${this.deviceId}: fractional heating`;
     let T = this.t0;
     for (let t = 0; t < this.n; t++) {
-      T = this.next(t, T, Math.round(x[this.uCols + t]));
+      T = this.next(t, T, Math.round(x[this.uStart + t]));
       if (T < this.lower[t] - 1e-6 || T > this.upper[t] + 1e-6) return `${this.deviceId}: ${T.toFixed(2)} °C outside [${this.lower[t]}, ${this.upper[t]}] after slot ${t}`;
     }
     return null;

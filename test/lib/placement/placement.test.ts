@@ -298,10 +298,11 @@ describe("lib/placement", function () {
     });
 
     it("hit before HiGHS has any plan: the greedy placement, with a warning", function () {
-      const { plan } = placeFlexibility(highs, { territory: bench, ...sampleTerritory(150, { seed: 9 }), options: { timeLimitS: 0.001 } });
+      // 1 000 devices: the LP alone needs far more than the 50 ms every HiGHS run is given at least.
+      const { plan } = placeFlexibility(highs, { territory: bench, ...sampleTerritory(1000, { seed: 9 }), options: { timeLimitS: 0.001 } });
       assert.ok(validatePlan.check(plan).ok);
       assert.equal(plan.runInfo.method, "greedy");
-      assert.equal(plan.devices.length + plan.warnings.filter((w) => w.deviceId && w.code !== "WARN_CONSTRAINT").length, 150);
+      assert.equal(plan.devices.length + plan.warnings.filter((w) => w.deviceId && w.code !== "WARN_CONSTRAINT").length, 1000);
       assert.deepEqual(
         plan.warnings.filter((w) => !w.deviceId).map((w) => w.code + " " + w.message),
         ["WARN_IMPOSSIBLE HiGHS gave no plan (time limit reached; no solution from HiGHS: greedy placement (largest device first into the lowest-deficit window)): greedy placement used"],

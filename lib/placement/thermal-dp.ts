@@ -1,0 +1,158 @@
+// Dynamic programme over the room temperature of an on/off controlled heater, for a price per
+// slot of heating: the cheapest heating plan that keeps the temperature in its bands.
+// - "plan": one exact state per temperature bin (the cheapest that reached it); every plan it
+//   returns is feasible, and near the cheapest.
+// - "bound": each bin keeps the interval of temperatures that reached it and the least cost, so
+//   every feasible plan is covered: its result never exceeds the true least cost. The LP lets a
+//   heater hold its band edge with a fraction of its power; on/off heating cannot, and this
+//   bound measures by how much (the LP bound alone leaves a gap of about 1 %).
+
+export interface ThermalDynamics {
+  readonly n: number;
+  /** Measured temperature before slot 0. */
+  readonly t0: number;
+  /** T_{t+1} = T_t + a·(outside_t − T_t) + b·u_t. */
+  readonly a: number;
+  readonly b: number;
+  readonly outside: Float64Array;
+  /** Bounds of T_{t+1} (index t). */
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+}
+
+const MAX_BINS = 4096;
+const TOL = 1e-9;
+
+interface Grid {
+  lo: number;
+  width: number;
+  count: number;
+}
+
+/** Bins over the temperatures the room can reach: between always off and always on. */
+function gridOf(h: ThermalDynamics, binsPerStep: number): Grid {
+  let lo = h.t0;
+  let hi = h.t0;
+  let off = h.t0;
+  let on = h.t0;
+  for (let t = 0; t < h.n; t++) {
+    off += h.a * (h.outside[t] - off);
+    on += h.a * (h.outside[t] - on) + h.b;
+    lo = Math.min(lo, Math.max(off, h.lower[t]));
+    hi = Math.max(hi, Math.min(on, h.upper[t]));
+  }
+  const width = Math.max(h.b / binsPerStep, (hi - lo) / MAX_BINS, 1e-9);
+  return { lo, width, count: Math.max(1, Math.ceil((hi - lo) / width) + 1) };
+}
+
+export interface HeatingPlan {
+  u: Float64Array;
+  cost: number;
+}
+
+/** The cheapest feasible heating found for `price` (objective units per slot of heating), or null. */
+export function cheapestHeating(h: ThermalDynamics, price: Float64Array, binsPerStep = 64): HeatingPlan | null {
+  const g = gridOf(h, binsPerStep);
+  const B = g.count;
+  let cost = new Float64Array(B).fill(Infinity);
+  let temp = new Float64Array(B);
+  let nextCost = new Float64Array(B);
+  let nextTemp = new Float64Array(B);
+  const back = new Int32Array(h.n * B);
+  const binOf = (T: number) => Math.min(B - 1, Math.max(0, Math.floor((T - g.lo) / g.width)));
+  cost[binOf(h.t0)] = 0;
+  temp[binOf(h.t0)] = h.t0;
+  for (let t = 0; t < h.n; t++) {
+    nextCost.fill(Infinity);
+    const lo = h.lower[t] - TOL;
+    const hi = h.upper[t] + TOL;
+    const drift = h.a * h.outside[t];
+    for (let k = 0; k < B; k++) {
+      const c = cost[k];
+      if (c === Infinity) continue;
+      const off = temp[k] * (1 - h.a) + drift;
+      for (let u = 0; u < 2; u++) {
+        const T = u ? off + h.b : off;
+        if (T < lo || T > hi) continue;
+        const cu = u ? c + price[t] : c;
+        const kk = binOf(T);
+        if (cu < nextCost[kk]) {
+          nextCost[kk] = cu;
+          nextTemp[kk] = T;
+          back[t * B + kk] = 2 * k + u;
+        }
+      }
+    }
+    [cost, nextCost] = [nextCost, cost];
+    [temp, nextTemp] = [nextTemp, temp];
+  }
+  let best = -1;
+  for (let k = 0; k < B; k++) if (cost[k] < Infinity && (best < 0 || cost[k] < cost[best])) best = k;
+  if (best < 0) return null;
+  const u = new Float64Array(h.n);
+  const total = cost[best];
+  for (let t = h.n - 1, k = best; t >= 0; t--) {
+    const b = back[t * B + k];
+    u[t] = b & 1;
+    k = b >> 1;
+  }
+  return { u, cost: total };
+}
+
+/** A lower bound of the least cost of any feasible on/off heating at `price` (Infinity: none is feasible). */
+export function heatingCostBound(h: ThermalDynamics, price: Float64Array, binsPerStep = 128): number {
+  const g = gridOf(h, binsPerStep);
+  const B = g.count;
+  let cost = new Float64Array(B).fill(Infinity);
+  let low = new Float64Array(B);
+  let high = new Float64Array(B);
+  let nextCost = new Float64Array(B);
+  let nextLow = new Float64Array(B);
+  let nextHigh = new Float64Array(B);
+  const binOf = (T: number) => Math.min(B - 1, Math.max(0, Math.floor((T - g.lo) / g.width)));
+  const k0 = binOf(h.t0);
+  cost[k0] = 0;
+  low[k0] = high[k0] = h.t0;
+  const keep = (k: number, c: number, from: number, to: number) => {
+    if (nextCost[k] === Infinity) {
+      nextCost[k] = c;
+      nextLow[k] = from;
+      nextHigh[k] = to;
+      return;
+    }
+    if (c < nextCost[k]) nextCost[k] = c;
+    if (from < nextLow[k]) nextLow[k] = from;
+    if (to > nextHigh[k]) nextHigh[k] = to;
+  };
+  for (let t = 0; t < h.n; t++) {
+    nextCost.fill(Infinity);
+    const lo = h.lower[t] - TOL;
+    const hi = h.upper[t] + TOL;
+    const drift = h.a * h.outside[t];
+    for (let k = 0; k < B; k++) {
+      const c = cost[k];
+      if (c === Infinity) continue;
+      for (let u = 0; u < 2; u++) {
+        // The interval of temperatures of the bin, moved one slot on, inside the band.
+        const from = Math.max(lo, low[k] * (1 - h.a) + drift + (u ? h.b : 0));
+        const to = Math.min(hi, high[k] * (1 - h.a) + drift + (u ? h.b : 0));
+        if (from > to) continue;
+        const cu = u ? c + price[t] : c;
+        // Split over the bins it covers (the clamped end bins take what lies beyond the grid).
+        const first = binOf(from);
+        const last = binOf(to);
+        for (let kk = first; kk <= last; kk++) {
+          const binLo = kk === first ? from : g.lo + kk * g.width;
+          const binHi = kk === last ? to : g.lo + (kk + 1) * g.width;
+          keep(kk, cu, binLo, binHi);
+        }
+      }
+    }
+    [cost, nextCost] = [nextCost, cost];
+    [low, nextLow] = [nextLow, low];
+    [high, nextHigh] = [nextHigh, high];
+  }
+  let best = Infinity;
+  for (let k = 0; k < B; k++) if (cost[k] < best) best = cost[k];
+  return best;
+}

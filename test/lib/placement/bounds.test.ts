@@ -1,0 +1,214 @@
+// The proofs of the placement: the DP over the temperature of a controlled heater against brute
+// force, a modulating EV's least priced cost against HiGHS, and the lifted bound (LP + integer
+// plans at the LP's prices, reduced-cost fixing) never above the optimum found by the full MILP.
+import { strict as assert } from "node:assert";
+import type { Highs } from "highs";
+import { loadHighs, placeFlexibility } from "../../../lib/placement";
+import { ModulatingEvJob } from "../../../lib/placement/consumers/ev";
+import { rng, sampleTerritory } from "../../../lib/placement/sample";
+import { cheapestHeating, heatingCostBound, type ThermalDynamics } from "../../../lib/placement/thermal-dp";
+import type { BuildEnv } from "../../../lib/placement/context";
+import { prepareThermal, type ThermalJob } from "../../../lib/placement/consumers/heater-thermal";
+import { Horizon } from "../../../lib/placement/context";
+import { SlotGrid } from "../../../lib/time/grid";
+import type { EvRequest, FlexRequest, ThermalHeaterRequest } from "../../../lib/types";
+
+/** Every on/off plan of a short horizon: the least cost of the feasible ones (Infinity if none). */
+function bruteForce(h: ThermalDynamics, price: Float64Array): number {
+  let best = Infinity;
+  for (let mask = 0; mask < 1 << h.n; mask++) {
+    let T = h.t0;
+    let cost = 0;
+    let ok = true;
+    for (let t = 0; t < h.n && ok; t++) {
+      const u = (mask >> t) & 1;
+      T = T + h.a * (h.outside[t] - T) + h.b * u;
+      cost += u * price[t];
+      ok = T >= h.lower[t] - 1e-9 && T <= h.upper[t] + 1e-9;
+    }
+    if (ok && cost < best) best = cost;
+  }
+  return best;
+}
+
+function simulate(h: ThermalDynamics, u: Float64Array): boolean {
+  let T = h.t0;
+  for (let t = 0; t < h.n; t++) {
+    T = T + h.a * (h.outside[t] - T) + h.b * u[t];
+    if (T < h.lower[t] - 1e-9 || T > h.upper[t] + 1e-9) return false;
+  }
+  return true;
+}
+
+describe("lib/placement bounds", function () {
+  this.timeout(120_000);
+  let highs: Highs;
+  before(async () => {
+    highs = await loadHighs();
+  });
+
+  describe("controlled heater DP", function () {
+    it("on 300 random rooms of 14 slots: the plan is feasible and costs the brute-force least, the bound never exceeds it", function () {
+      const random = rng(7);
+      let tight = 0;
+      let feasible = 0;
+      for (let i = 0; i < 300; i++) {
+        const n = 14;
+        const lo = 18 + random() * 2;
+        const h: ThermalDynamics = {
+          n,
+          t0: lo + random() * 1.5 - 0.3,
+          a: 0.02 + random() * 0.15,
+          b: 0.2 + random() * 0.6,
+          outside: Float64Array.from({ length: n }, () => random() * 15 - 2),
+          lower: new Float64Array(n),
+          upper: new Float64Array(n),
+        };
+        // Bands around a random heating, mostly feasible, a few not (a band above the room's reach).
+        let T = h.t0;
+        for (let t = 0; t < n; t++) {
+          T = T + h.a * (h.outside[t] - T) + h.b * (random() < 0.5 ? 1 : 0);
+          h.lower[t] = Math.min(lo, T - random() * 0.6) + (i % 50 === 0 && t === n - 1 ? 50 : 0);
+          h.upper[t] = Math.max(lo + 1, T + random() * 0.6) + (i % 50 === 0 && t === n - 1 ? 50 : 0);
+        }
+        const price = Float64Array.from({ length: n }, () => (random() < 0.3 ? 0 : random() < 0.5 ? 375 : random() * 375));
+        const exact = bruteForce(h, price);
+        const plan = cheapestHeating(h, price, 256);
+        const bound = heatingCostBound(h, price);
+        if (exact === Infinity) {
+          assert.equal(plan, null, `room ${i}: a plan where none is feasible`);
+          assert.equal(bound, Infinity, `room ${i}: a finite bound where no plan is feasible`);
+          continue;
+        }
+        feasible++;
+        assert.ok(bound <= exact + 1e-9, `room ${i}: bound ${bound} above the least cost ${exact}`);
+        assert.ok(plan, `room ${i}: no plan where one is feasible`);
+        assert.ok(simulate(h, plan.u), `room ${i}: plan leaves the band`);
+        assert.ok(Math.abs(plan.cost - price.reduce((s, p, t) => s + p * plan.u[t], 0)) < 1e-9, `room ${i}: cost of the plan`);
+        assert.ok(plan.cost <= exact + 1e-9, `room ${i}: plan ${plan.cost} dearer than the least ${exact}`);
+        if (bound >= exact - 1e-6) tight++;
+      }
+      // The bound is a relaxation, but a fine one: it must be exact on almost every room.
+      assert.ok(feasible > 280 && tight >= feasible - 5, `bound exact on ${tight} of ${feasible} feasible rooms`);
+    });
+  });
+
+  describe("modulating EV", function () {
+    const env = { optionalStage: false } as BuildEnv;
+    /** The same priced problem as a tiny MILP with semi-continuous powers. */
+    function milpLeast(job: ModulatingEvJob, price: Float64Array): number {
+      const n = job.end;
+      const model = highs.createModel({
+        numCols: n,
+        numRows: 1,
+        offset: 0,
+        colCost: price,
+        colLower: new Float64Array(n).fill(job.pMin),
+        colUpper: new Float64Array(n).fill(job.pMax),
+        rowLower: Float64Array.of(job.minWh),
+        rowUpper: Float64Array.of(job.maxWh),
+        matrix: { format: "csc", numRows: 1, numCols: n, starts: Int32Array.from({ length: n + 1 }, (_, i) => i), indices: new Int32Array(n), values: new Float64Array(n).fill(0.25) },
+        integrality: new Int32Array(n).fill(2),
+      });
+      try {
+        model.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0 });
+        model.run();
+        return Number(model.info.get("mip_dual_bound"));
+      } finally {
+        model.dispose();
+      }
+    }
+    it("least priced cost with the minimum power equals HiGHS's on 200 random cases", function () {
+      const random = rng(11);
+      for (let i = 0; i < 200; i++) {
+        const end = 2 + Math.floor(random() * 7);
+        const pMax = random() < 0.5 ? 3700 : 7400;
+        const pMin = Math.round(pMax * (0.1 + random() * 0.5));
+        const maxWh = Math.round(random() * pMax * 0.25 * end);
+        const minWh = Math.round(random() * maxWh);
+        const req = { deviceId: "ev", kind: "ev", modulating: true } as EvRequest;
+        const job = new ModulatingEvJob(req, end, end, pMin, pMax, minWh, maxWh, 0.25);
+        const price = Float64Array.from({ length: end }, () => (random() < 0.3 ? -0.001 * random() : random() * 0.25));
+        const ours = job.pricedBound(price, env);
+        const theirs = milpLeast(job, price);
+        assert.ok(Math.abs(ours - theirs) <= 1e-6 * Math.max(1, Math.abs(theirs)), `case ${i}: ${ours} vs HiGHS ${theirs} (end ${end}, p ${pMin}..${pMax}, E ${minWh}..${maxWh})`);
+      }
+    });
+  });
+
+  describe("lifted bound", function () {
+    const n = 14;
+    const territory = { name: "bounds", zone: "UTC", stepMinutes: 15, horizonSlots: n };
+    const start = "2026-01-10T00:00:00Z";
+    const at = (slot: number) => new Date(Date.parse(start) + slot * 900_000).toISOString();
+    const model = { resistanceKPerW: 0.00457, capacityJPerK: 2835616 };
+
+    /** The optimum by enumeration: every heating of the (repaired) band × every start of the machine. */
+    function optimum(deficit: number[], heater: ThermalHeaterRequest, profile: number[]): number {
+      const h = new Horizon(new SlotGrid({ zone: "UTC", stepMinutes: 15 }), Date.parse(start), n);
+      const job = prepareThermal(heater, h, () => {}) as ThermalJob;
+      let best = Infinity;
+      for (let mask = 0; mask < 1 << n; mask++) {
+        let T = job.t0;
+        let ok = true;
+        for (let t = 0; t < n && ok; t++) {
+          T = job.next(t, T, (mask >> t) & 1);
+          ok = T >= job.lower[t] - 1e-6 && T <= job.upper[t] + 1e-6;
+        }
+        if (!ok) continue;
+        for (let s = 0; s + profile.length <= n; s++) {
+          let imports = 0;
+          for (let t = 0; t < n; t++) {
+            const load = ((mask >> t) & 1) * heater.maxPowerW + (t >= s && t < s + profile.length ? profile[t - s] : 0);
+            imports += Math.max(0, deficit[t] + load) * 0.25;
+          }
+          best = Math.min(best, imports);
+        }
+      }
+      return best;
+    }
+
+    it("one controlled heater and a machine over 14 slots, 12 random days: the bound never exceeds the optimum, and lifts the LP's on most", function () {
+      const random = rng(5);
+      let lifted = 0;
+      for (let day = 0; day < 12; day++) {
+        // Mostly importing: heating costs in (nearly) every slot, so on/off heating matters.
+        const deficit = Array.from({ length: n }, () => Math.round(random() * 3000 - (day % 3 === 0 ? 2500 : 300)));
+        const heater: ThermalHeaterRequest = {
+          deviceId: "h",
+          kind: "heater-thermal",
+          maxPowerW: 1500,
+          tempC: 19 + random(),
+          model,
+          bands: [{ start: at(0), end: at(n + 1), minC: 19, maxC: 20.5 + random() }],
+          outsideC: { start: at(0), stepMinutes: 15, unit: "°C", values: new Array(n).fill(12 + Math.round(random() * 6)) },
+        };
+        const profile = [1200, 800, 1500];
+        const machine: FlexRequest = { deviceId: "m", kind: "machine", profileW: profile, earliestStart: at(0), latestEnd: at(n) };
+        const best = optimum(deficit, heater, profile);
+        const r = placeFlexibility(highs, { territory, forecast: { start: at(0), stepMinutes: 15, unit: "W", values: deficit.map((d) => -d) }, requests: [heater, machine], options: { timeLimitS: 10 } });
+        const info = r.plan.runInfo;
+        assert.ok(info.boundWh !== undefined, `day ${day}: no bound`);
+        assert.ok(info.boundWh <= best + 1e-6 * best + 1e-6, `day ${day}: bound ${info.boundWh} above the optimum ${best}`);
+        assert.ok(info.objectiveWh >= best - 1e-6 * best - 1e-6, `day ${day}: plan ${info.objectiveWh} below the optimum ${best}`);
+        if (r.details.notes.some((note) => note.startsWith("integer plans raise the bound"))) lifted++;
+      }
+      assert.ok(lifted >= 4, `the bound rose above the LP's on ${lifted} days only`);
+    });
+
+    for (const seed of [1, 2, 3]) {
+      it(`modulating EVs and machines, seed ${seed}: the bound of LP first never exceeds the optimum of the full MILP`, function () {
+        const mix = { machine: 1, "water-heater": 0, ev: 0, "ev-modulating": 1, "heater-pilot-wire": 0, "heater-thermal": 0 };
+        const t = sampleTerritory(12, { seed, mix });
+        const big = { name: "bounds", zone: "Europe/Paris", stepMinutes: 15, horizonSlots: 96 };
+        const autoRun = placeFlexibility(highs, { territory: big, ...t, options: { timeLimitS: 20 } });
+        const auto = autoRun.plan.runInfo;
+        const exact = placeFlexibility(highs, { territory: big, ...t, options: { method: "milp", mipGap: 0, timeLimitS: 60 } }).plan.runInfo;
+        assert.ok(exact.gap !== undefined && exact.gap <= 1e-9, `the MILP did not close (gap ${exact.gap})`);
+        assert.ok(auto.boundWh !== undefined, "no bound");
+        assert.ok(auto.boundWh <= exact.objectiveWh + 1e-6 * exact.objectiveWh, `bound ${auto.boundWh} above the optimum ${exact.objectiveWh}`);
+        assert.ok(auto.objectiveWh >= exact.objectiveWh - 1e-6 * exact.objectiveWh);
+      });
+    }
+  });
+});
