@@ -37,6 +37,7 @@ export class ChoiceJob implements Job {
   readonly fixedW?: Float64Array;
   colStart = -1;
   colEnd = -1;
+  readonly integralRelaxation = true;
 
   constructor(
     readonly spec: ChoiceSpec,
@@ -95,6 +96,13 @@ export class ChoiceJob implements Job {
       b.addCost(this.colStart + this.spec.previous, -bonus);
       b.offset += bonus;
     }
+  }
+
+  /** The cheapest option (or none, where it may stay off). */
+  pricedBound(price: Float64Array, env: BuildEnv): number {
+    let least = this.optional || env.optionalStage ? 0 : Infinity;
+    for (const p of price) if (p < least) least = p;
+    return least;
   }
 
   private chosen(x: Float64Array): number {

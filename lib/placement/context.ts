@@ -111,10 +111,12 @@ export interface Job {
   greedy(net: Float64Array, env: BuildEnv): Float64Array;
   /**
    * A lower bound of the least Σ price·column over its plans that meet every constraint,
-   * integrality included (price per own column). Only where it can beat the LP's fractional
-   * plans: it lifts the LP bound (see integerLift in solve.ts).
+   * integrality included (price per own column). The LP bound is lifted with it where integrality
+   * matters, and the Lagrangian bound of a plan without LP is made of it (see solve.ts).
    */
   pricedBound?(price: Float64Array, env: BuildEnv): number;
+  /** Its LP relaxation has integral vertices: integer plans cannot lift the LP bound. */
+  readonly integralRelaxation?: boolean;
   /** Whether the columns respect every constraint of the device (property tests). */
   check(x: Float64Array): string | null;
 }

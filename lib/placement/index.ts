@@ -216,7 +216,10 @@ export function placeFlexibility(highs: Highs | undefined, input: PlacementInput
     }
     break;
   }
-  if (result.method === "greedy" && highs) warn("WARN_IMPOSSIBLE", undefined, `HiGHS gave no plan (${result.notes.join("; ") || "no incumbent"}): greedy placement used`);
+  if (result.method === "greedy" && highs) {
+    const within = result.gap === undefined ? "" : `, improved by local moves, within ${(100 * result.gap).toFixed(4)} % of the Lagrangian bound`;
+    warn("WARN_IMPOSSIBLE", undefined, `HiGHS gave no plan (${result.notes.join("; ") || "no incumbent"}): greedy placement used${within}`);
+  }
   else if (result.notes.includes("time limit reached")) warn("WARN_CONSTRAINT", undefined, `time limit of ${settings.timeLimitS} s reached: plan within ${(100 * (result.gap ?? 0)).toFixed(4)} % of the bound`);
 
   // Surplus-only loads, placed where the mandatory plan leaves surplus, importing nothing.

@@ -77,6 +77,11 @@ export class PilotWireJob implements Job {
   readonly deltaW: number;
   /** Constraints as slot lists with a minimum count (every one also has max = its length). */
   readonly groups: { slots: number[]; min: number }[] = [];
+  /** Windows of consecutive slots (an interval matrix): the LP's vertices are integral. */
+  readonly integralRelaxation = true;
+  /** Per comfort period: its first column, its slot count and the most eco slots it allows. */
+  private readonly periodCols: { first: number; len: number; maxEco: number }[] = [];
+  private readonly slotsPerHour: number;
 
   constructor(
     req: PilotWireHeaterRequest,
@@ -89,8 +94,10 @@ export class PilotWireJob implements Job {
     this.fixedW = new Float64Array(n).fill(req.ecoW);
     this.deltaW = req.comfortW - req.ecoW;
     const f = req.ecoForcedMaxPct / 100;
+    this.slotsPerHour = slotsPerHour;
     for (const p of periods) {
       const len = p.e - p.s;
+      this.periodCols.push({ first: this.slots.length, len, maxEco: len - Math.min(len, Math.round((1 - f) * len)) });
       const all: number[] = [];
       for (let t = p.s; t < p.e; t++) {
         this.slots.push(t);
@@ -142,6 +149,46 @@ export class PilotWireJob implements Job {
       }
     }
     return y;
+  }
+
+  /**
+   * Least Σ price·comfort over its plans: per period, a DP over (eco slots used, slots since the
+   * last eco). Exact with 15-min slots or longer (an hour window then allows one eco at most, so
+   * two ecos must be an hour apart); with finer slots the hour windows are dropped, which can only
+   * lower it.
+   */
+  pricedBound(price: Float64Array): number {
+    const w = this.slotsPerHour;
+    const perWindow = w - Math.ceil(0.75 * w);
+    let total = 0;
+    for (const p of this.periodCols) {
+      const K = p.len < w ? Math.min(p.maxEco, p.len - Math.ceil(0.75 * p.len)) : perWindow === 0 ? 0 : p.maxEco;
+      const spacing = p.len >= w && perWindow === 1 ? w : 1;
+      // cost[e * (spacing + 1) + d]: e ecos so far, d slots since the last one (capped at spacing).
+      const S = spacing + 1;
+      let cost = new Float64Array((K + 1) * S).fill(Infinity);
+      let next = new Float64Array((K + 1) * S);
+      cost[spacing] = 0;
+      for (let i = 0; i < p.len; i++) {
+        const comfort = price[p.first + i];
+        next.fill(Infinity);
+        for (let e = 0; e <= K; e++) {
+          for (let d = 0; d <= spacing; d++) {
+            const c = cost[e * S + d];
+            if (c === Infinity) continue;
+            const stay = e * S + Math.min(spacing, d + 1);
+            if (c + comfort < next[stay]) next[stay] = c + comfort;
+            const eco = (e + 1) * S + Math.min(spacing, 1);
+            if (e < K && d >= spacing && c < next[eco]) next[eco] = c;
+          }
+        }
+        [cost, next] = [next, cost];
+      }
+      let least = Infinity;
+      for (const c of cost) if (c < least) least = c;
+      total += least;
+    }
+    return total;
   }
 
   decode(x: Float64Array): Decoded {

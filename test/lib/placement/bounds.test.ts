@@ -1,6 +1,7 @@
-// The proofs of the placement: the DP over the temperature of a controlled heater against brute
-// force, a modulating EV's least priced cost against HiGHS, and the lifted bound (LP + integer
-// plans at the LP's prices, reduced-cost fixing) never above the optimum found by the full MILP.
+// The proofs of the placement: the DP over the temperature of a controlled heater and the
+// pilot-wire DP against brute force, a modulating EV's least priced cost against HiGHS, the lifted
+// bound (LP + integer plans at the LP's prices, reduced-cost fixing) and the Lagrangian bound
+// never above the optimum (by enumeration, or the full MILP closed).
 import { strict as assert } from "node:assert";
 import type { Highs } from "highs";
 import { loadHighs, placeFlexibility } from "../../../lib/placement";
@@ -9,9 +10,13 @@ import { rng, sampleTerritory } from "../../../lib/placement/sample";
 import { cheapestHeating, heatingCostBound, type ThermalDynamics } from "../../../lib/placement/thermal-dp";
 import type { BuildEnv } from "../../../lib/placement/context";
 import { prepareThermal, type ThermalJob } from "../../../lib/placement/consumers/heater-thermal";
+import { preparePilotWire, type PilotWireJob } from "../../../lib/placement/consumers/heater-pilot-wire";
+import { prepareMachine } from "../../../lib/placement/consumers/machine";
+import { lagrangianBound, pricesOfPlan } from "../../../lib/placement/lagrangian";
+import { buildModel } from "../../../lib/placement/solve";
 import { Horizon } from "../../../lib/placement/context";
 import { SlotGrid } from "../../../lib/time/grid";
-import type { EvRequest, FlexRequest, ThermalHeaterRequest } from "../../../lib/types";
+import type { EvRequest, FlexRequest, PilotWireHeaterRequest, ThermalHeaterRequest } from "../../../lib/types";
 
 /** Every on/off plan of a short horizon: the least cost of the feasible ones (Infinity if none). */
 function bruteForce(h: ThermalDynamics, price: Float64Array): number {
@@ -136,6 +141,40 @@ describe("lib/placement bounds", function () {
     });
   });
 
+  describe("pilot-wire heater", function () {
+    it("least priced comfort equals brute force over every allowed comfort/eco pattern, 200 random cases", function () {
+      const random = rng(13);
+      const start = "2026-01-10T00:00:00Z";
+      const at = (slot: number) => new Date(Date.parse(start) + slot * 900_000).toISOString();
+      for (let i = 0; i < 200; i++) {
+        const n = 16;
+        const h = new Horizon(new SlotGrid({ zone: "UTC", stepMinutes: 15 }), Date.parse(start), n);
+        const s1 = Math.floor(random() * 4);
+        const e1 = s1 + 1 + Math.floor(random() * 8);
+        const s2 = e1 + 1 + Math.floor(random() * 2);
+        const periods = [{ start: at(s1), end: at(e1) }, ...(s2 < n ? [{ start: at(s2), end: at(Math.min(n, s2 + 1 + Math.floor(random() * 6))) }] : [])];
+        const req: PilotWireHeaterRequest = { deviceId: "p", kind: "heater-pilot-wire", ecoW: 300, comfortW: 1500, comfortPeriods: periods, ecoForcedMaxPct: Math.round(random() * 60) };
+        const job = preparePilotWire(req, h, () => {}) as PilotWireJob;
+        const m = job.slots.length;
+        const price = Float64Array.from({ length: m }, () => (random() < 0.2 ? -random() : random() * 300));
+        let least = Infinity;
+        const x = new Float64Array(m);
+        job.colStart = 0;
+        job.colEnd = m;
+        for (let mask = 0; mask < 1 << m; mask++) {
+          let cost = 0;
+          for (let k = 0; k < m; k++) {
+            x[k] = (mask >> k) & 1;
+            cost += x[k] * price[k];
+          }
+          if (job.check(x) === null && cost < least) least = cost;
+        }
+        const ours = job.pricedBound(price);
+        assert.ok(Math.abs(ours - least) < 1e-9, `case ${i}: ${ours} vs brute force ${least} (periods ${JSON.stringify(periods)}, eco ≤ ${req.ecoForcedMaxPct} %)`);
+      }
+    });
+  });
+
   describe("lifted bound", function () {
     const n = 14;
     const territory = { name: "bounds", zone: "UTC", stepMinutes: 15, horizonSlots: n };
@@ -145,9 +184,13 @@ describe("lib/placement bounds", function () {
 
     /** The optimum by enumeration: every heating of the (repaired) band × every start of the machine. */
     function optimum(deficit: number[], heater: ThermalHeaterRequest, profile: number[]): number {
+      return optimalPlan(deficit, heater, profile).imports;
+    }
+    function optimalPlan(deficit: number[], heater: ThermalHeaterRequest, profile: number[]): { imports: number; net: Float64Array } {
       const h = new Horizon(new SlotGrid({ zone: "UTC", stepMinutes: 15 }), Date.parse(start), n);
       const job = prepareThermal(heater, h, () => {}) as ThermalJob;
       let best = Infinity;
+      let bestNet = new Float64Array(n);
       for (let mask = 0; mask < 1 << n; mask++) {
         let T = job.t0;
         let ok = true;
@@ -158,14 +201,19 @@ describe("lib/placement bounds", function () {
         if (!ok) continue;
         for (let s = 0; s + profile.length <= n; s++) {
           let imports = 0;
+          const net = new Float64Array(n);
           for (let t = 0; t < n; t++) {
             const load = ((mask >> t) & 1) * heater.maxPowerW + (t >= s && t < s + profile.length ? profile[t - s] : 0);
-            imports += Math.max(0, deficit[t] + load) * 0.25;
+            net[t] = deficit[t] + load;
+            imports += Math.max(0, net[t]) * 0.25;
           }
-          best = Math.min(best, imports);
+          if (imports < best) {
+            best = imports;
+            bestNet = net;
+          }
         }
       }
-      return best;
+      return { imports: best, net: bestNet };
     }
 
     it("one controlled heater and a machine over 14 slots, 12 random days: the bound never exceeds the optimum, and lifts the LP's on most", function () {
@@ -194,6 +242,41 @@ describe("lib/placement bounds", function () {
         if (r.details.notes.some((note) => note.startsWith("integer plans raise the bound"))) lifted++;
       }
       assert.ok(lifted >= 4, `the bound rose above the LP's on ${lifted} days only`);
+    });
+
+    it("the Lagrangian bound (no LP) at any prices within [0, import cost] never exceeds the optimum", function () {
+      const random = rng(8);
+      const h = new Horizon(new SlotGrid({ zone: "UTC", stepMinutes: 15 }), Date.parse(start), n);
+      let close = 0;
+      for (let day = 0; day < 8; day++) {
+        const deficit = Array.from({ length: n }, () => Math.round(random() * 3000 - 1500));
+        const heater: ThermalHeaterRequest = {
+          deviceId: "h",
+          kind: "heater-thermal",
+          maxPowerW: 1500,
+          tempC: 19 + random(),
+          model,
+          bands: [{ start: at(0), end: at(n + 1), minC: 19, maxC: 20.5 + random() }],
+          outsideC: { start: at(0), stepMinutes: 15, unit: "°C", values: new Array(n).fill(12 + Math.round(random() * 6)) },
+        };
+        const profile = [1200, 800, 1500];
+        const { imports: best, net } = optimalPlan(deficit, heater, profile);
+        const jobs = [prepareThermal(heater, h, () => {})!, prepareMachine({ deviceId: "m", kind: "machine", profileW: profile, earliestStart: at(0), latestEnd: at(n) }, h, () => {})!];
+        const weight = new Float64Array(n).fill(0.25);
+        const env: BuildEnv = { horizon: h, weight, unitPerWh: 1, tieBreak: false, eps: 1e-4, stabilityWh: 0, optionalStage: false };
+        const built = buildModel({ n, deficit: Float64Array.from(deficit), weight, penalty: 0 }, jobs, env);
+        // The optimal plan's own prices (as the fallback uses), then random ones.
+        let highest = lagrangianBound(built.arrays, n, built.firstDeviceCol, jobs, env, pricesOfPlan(net, weight))!;
+        assert.ok(highest <= best + 1e-6, `day ${day}: Lagrangian bound ${highest} at the plan's prices above the optimum ${best}`);
+        for (let k = 0; k < 50; k++) {
+          const lambda = Float64Array.from({ length: n }, () => (random() < 0.4 ? 0.25 : random() < 0.5 ? 0 : 0.25 * random()));
+          const bound = lagrangianBound(built.arrays, n, built.firstDeviceCol, jobs, env, lambda)!;
+          assert.ok(bound <= best + 1e-6, `day ${day}: Lagrangian bound ${bound} above the optimum ${best}`);
+          highest = Math.max(highest, bound);
+        }
+        if (highest >= 0.9 * best) close++;
+      }
+      assert.ok(close >= 4, `the bound came within 10 % of the optimum on ${close} days only`);
     });
 
     for (const seed of [1, 2, 3]) {
