@@ -219,8 +219,8 @@ export function placeFlexibility(highs: Highs | undefined, input: PlacementInput
   if (result.method === "greedy" && highs) {
     const within = result.gap === undefined ? "" : `, improved by local moves, within ${(100 * result.gap).toFixed(4)} % of the Lagrangian bound`;
     warn("WARN_IMPOSSIBLE", undefined, `HiGHS gave no plan (${result.notes.join("; ") || "no incumbent"}): greedy placement used${within}`);
-  }
-  else if (result.notes.includes("time limit reached")) warn("WARN_CONSTRAINT", undefined, `time limit of ${settings.timeLimitS} s reached: plan within ${(100 * (result.gap ?? 0)).toFixed(4)} % of the bound`);
+  } else if (result.notes.includes("time limit reached")) warn("WARN_CONSTRAINT", undefined, `time limit of ${settings.timeLimitS} s reached: plan within ${(100 * (result.gap ?? 0)).toFixed(4)} % of the bound`);
+  else if (result.notes.some((n) => n.startsWith("no MILP"))) warn("WARN_CONSTRAINT", undefined, `plan within ${(100 * (result.gap ?? 0)).toFixed(4)} % of the bound: too many devices for the MILP to prove ${(100 * settings.mipGap).toFixed(4)} %`);
 
   // Surplus-only loads, placed where the mandatory plan leaves surplus, importing nothing.
   let optX: Float64Array | undefined;

@@ -140,7 +140,8 @@ export function greedy(built: Built, balance: Balance, jobs: Job[], env: BuildEn
 
 /**
  * Local improvement of a plan: each one-start device in turn moves to its best start given all
- * the others (two passes). Cheap, and it closes most of the rounding gap of the LP.
+ * the others, each controlled heater to its cheapest heating (DP), two passes. Cheap, and it
+ * closes most of the rounding gap of the LP.
  */
 export function improve(built: Built, balance: Balance, jobs: Job[], env: BuildEnv, x: Float64Array, deadline = Infinity): Float64Array {
   const out = x.slice();
@@ -214,6 +215,13 @@ export function integerLift(A: ModelArrays, n: number, rowDuals: Float64Array, j
   return lift;
 }
 
+/**
+ * Above this many free binaries, the full MILP is not tried once a plan is in hand: on 3 000
+ * devices (60 000 free) HiGHS's root cut loop ran 14 s past its time limit, with no checkpoint to
+ * stop it, and never moved the bound.
+ */
+const MAX_FREE_BINARIES = 20_000;
+
 const relGap = (obj: number, bound: number) => Math.max(0, obj - bound) / Math.max(Math.abs(obj), Math.abs(bound), 1);
 
 /** Which HiGHS statuses leave a usable primal solution. */
@@ -263,9 +271,16 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
     });
     try {
       // The LP solves faster without presolve; the MILPs need it.
-      model.options.set({ output_flag: false, time_limit: remaining() * share, mip_rel_gap: gap, presolve: integrality ? "on" : "off" });
+      const limitS = remaining() * share;
+      model.options.set({ output_flag: false, time_limit: limitS, mip_rel_gap: gap, presolve: integrality ? "on" : "off" });
       if (start) model.setSolution({ colValue: start });
-      const r = model.run();
+      // Our own check of the time at HiGHS's simplex and MIP checkpoints, as a second guard.
+      const until = performance.now() + limitS * 1000;
+      const stop = (e: { interrupt(): void }) => {
+        if (performance.now() > until) e.interrupt();
+        return undefined;
+      };
+      const r = model.run(integrality ? { [H.constants.callbackType.simplexInterrupt]: stop, [H.constants.callbackType.mipInterrupt]: stop } : undefined);
       const status = r.modelStatus;
       const ok = hasSolution(H, model);
       return {
@@ -295,8 +310,7 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
           // Too large for the LP in this time: the MILP would not do better.
           lpTooSlow = true;
           notes.push("time limit reached by the LP");
-        }
-        else if (lp.x && lp.objective !== undefined && lp.status === H.constants.modelStatus.optimal) {
+        } else if (lp.x && lp.objective !== undefined && lp.status === H.constants.modelStatus.optimal) {
           lpBound = bound = lp.objective;
           lpReducedCosts = lp.reducedCosts;
           if (lp.rowDuals && !env.tieBreak) {
@@ -353,16 +367,21 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
         // better plan, so it is fixed; the MILP left is small and its bound still a proof.
         const fix = best && lpReducedCosts && lpBound !== undefined && bound !== undefined ? reducedCostFixing(A, lpReducedCosts, best.objective - bound, liftedColumns(jobs, best.objective - lpBound)) : undefined;
         const incumbent = best?.objective;
-        const mip = run(A.integrality, fix?.lower ?? A.colLower, fix?.upper ?? A.colUpper, settings.mipGap, best ? completeBalance(balance, jobs, best.x.slice()) : undefined);
-        if (fix) notes.push(`reduced-cost fixing: ${fix.fixed} of ${fix.binaries} binaries fixed`);
-        if (mip.status === H.constants.modelStatus.infeasible && !fix) infeasible = true;
-        if (mip.x) consider(mip.x, "milp");
-        if (mip.dualBound !== undefined && Number.isFinite(mip.dualBound)) {
-          // With fixing, the bound holds for plans better than the incumbent: the optimum is ≥ min(incumbent, bound).
-          const valid = fix && incumbent !== undefined ? Math.min(incumbent, mip.dualBound) : mip.dualBound;
-          bound = bound === undefined ? valid : Math.max(bound, valid);
+        const free = fix ? fix.binaries - fix.fixed : A.integrality.reduce((k, v) => k + (v === INTEGER ? 1 : 0), 0);
+        if (best && free > MAX_FREE_BINARIES) {
+          notes.push(`no MILP: ${free} binaries left free, above ${MAX_FREE_BINARIES}`);
+        } else {
+          const mip = run(A.integrality, fix?.lower ?? A.colLower, fix?.upper ?? A.colUpper, settings.mipGap, best ? completeBalance(balance, jobs, best.x.slice()) : undefined);
+          if (fix) notes.push(`reduced-cost fixing: ${fix.fixed} of ${fix.binaries} binaries fixed`);
+          if (mip.status === H.constants.modelStatus.infeasible && !fix) infeasible = true;
+          if (mip.x) consider(mip.x, "milp");
+          if (mip.dualBound !== undefined && Number.isFinite(mip.dualBound)) {
+            // With fixing, the bound holds for plans better than the incumbent: the optimum is ≥ min(incumbent, bound).
+            const valid = fix && incumbent !== undefined ? Math.min(incumbent, mip.dualBound) : mip.dualBound;
+            bound = bound === undefined ? valid : Math.max(bound, valid);
+          }
+          if (mip.status === H.constants.modelStatus.timeLimit || mip.status === H.constants.modelStatus.interrupted) notes.push("time limit reached");
         }
-        if (mip.status === H.constants.modelStatus.timeLimit) notes.push("time limit reached");
       }
     } catch (err) {
       notes.push(`solver failed: ${(err as Error).message}`);
