@@ -35,7 +35,7 @@ export function lagrangianBound(A: ModelArrays, n: number, firstDeviceCol: numbe
     for (let c = j.colStart; c < j.colEnd; c++) price[c - j.colStart] = priceOf(c);
     bound += j.pricedBound!(price, env);
   }
-  return bound;
+  return Number.isFinite(bound) ? bound : undefined;
 }
 
 /** Prices read from a plan's net load per slot: the import cost where it imports, else the export value (or 0). */
