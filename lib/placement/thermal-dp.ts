@@ -45,6 +45,11 @@ function gridOf(h: ThermalDynamics, binsPerStep: number): Grid {
   return { lo, width, count: Math.max(1, Math.ceil((hi - lo) / width) + 1) };
 }
 
+/** The bin of a temperature; those beyond the grid go to its end bins. */
+function binner(g: Grid): (T: number) => number {
+  return (T) => Math.min(g.count - 1, Math.max(0, Math.floor((T - g.lo) / g.width)));
+}
+
 export interface HeatingPlan {
   u: Float64Array;
   cost: number;
@@ -59,7 +64,7 @@ export function cheapestHeating(h: ThermalDynamics, price: Float64Array, binsPer
   let nextCost = new Float64Array(B);
   let nextTemp = new Float64Array(B);
   const back = new Int32Array(h.n * B);
-  const binOf = (T: number) => Math.min(B - 1, Math.max(0, Math.floor((T - g.lo) / g.width)));
+  const binOf = binner(g);
   cost[binOf(h.t0)] = 0;
   temp[binOf(h.t0)] = h.t0;
   for (let t = 0; t < h.n; t++) {
@@ -109,7 +114,7 @@ export function heatingCostBound(h: ThermalDynamics, price: Float64Array, binsPe
   let nextCost = new Float64Array(B);
   let nextLow = new Float64Array(B);
   let nextHigh = new Float64Array(B);
-  const binOf = (T: number) => Math.min(B - 1, Math.max(0, Math.floor((T - g.lo) / g.width)));
+  const binOf = binner(g);
   const k0 = binOf(h.t0);
   cost[k0] = 0;
   low[k0] = high[k0] = h.t0;

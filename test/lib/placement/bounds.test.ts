@@ -182,10 +182,18 @@ describe("lib/placement bounds", function () {
     const at = (slot: number) => new Date(Date.parse(start) + slot * 900_000).toISOString();
     const model = { resistanceKPerW: 0.00457, capacityJPerK: 2835616 };
 
+    /** A room that can hold its band with part of its heater's power (outside 12–18 °C). */
+    const randomHeater = (random: () => number): ThermalHeaterRequest => ({
+      deviceId: "h",
+      kind: "heater-thermal",
+      maxPowerW: 1500,
+      tempC: 19 + random(),
+      model,
+      bands: [{ start: at(0), end: at(n + 1), minC: 19, maxC: 20.5 + random() }],
+      outsideC: { start: at(0), stepMinutes: 15, unit: "°C", values: new Array(n).fill(12 + Math.round(random() * 6)) },
+    });
+
     /** The optimum by enumeration: every heating of the (repaired) band × every start of the machine. */
-    function optimum(deficit: number[], heater: ThermalHeaterRequest, profile: number[]): number {
-      return optimalPlan(deficit, heater, profile).imports;
-    }
     function optimalPlan(deficit: number[], heater: ThermalHeaterRequest, profile: number[]): { imports: number; net: Float64Array } {
       const h = new Horizon(new SlotGrid({ zone: "UTC", stepMinutes: 15 }), Date.parse(start), n);
       const job = prepareThermal(heater, h, () => {}) as ThermalJob;
@@ -222,18 +230,10 @@ describe("lib/placement bounds", function () {
       for (let day = 0; day < 12; day++) {
         // Mostly importing: heating costs in (nearly) every slot, so on/off heating matters.
         const deficit = Array.from({ length: n }, () => Math.round(random() * 3000 - (day % 3 === 0 ? 2500 : 300)));
-        const heater: ThermalHeaterRequest = {
-          deviceId: "h",
-          kind: "heater-thermal",
-          maxPowerW: 1500,
-          tempC: 19 + random(),
-          model,
-          bands: [{ start: at(0), end: at(n + 1), minC: 19, maxC: 20.5 + random() }],
-          outsideC: { start: at(0), stepMinutes: 15, unit: "°C", values: new Array(n).fill(12 + Math.round(random() * 6)) },
-        };
+        const heater = randomHeater(random);
         const profile = [1200, 800, 1500];
         const machine: FlexRequest = { deviceId: "m", kind: "machine", profileW: profile, earliestStart: at(0), latestEnd: at(n) };
-        const best = optimum(deficit, heater, profile);
+        const best = optimalPlan(deficit, heater, profile).imports;
         const r = placeFlexibility(highs, { territory, forecast: { start: at(0), stepMinutes: 15, unit: "W", values: deficit.map((d) => -d) }, requests: [heater, machine], options: { timeLimitS: 10 } });
         const info = r.plan.runInfo;
         assert.ok(info.boundWh !== undefined, `day ${day}: no bound`);
@@ -250,15 +250,7 @@ describe("lib/placement bounds", function () {
       let close = 0;
       for (let day = 0; day < 8; day++) {
         const deficit = Array.from({ length: n }, () => Math.round(random() * 3000 - 1500));
-        const heater: ThermalHeaterRequest = {
-          deviceId: "h",
-          kind: "heater-thermal",
-          maxPowerW: 1500,
-          tempC: 19 + random(),
-          model,
-          bands: [{ start: at(0), end: at(n + 1), minC: 19, maxC: 20.5 + random() }],
-          outsideC: { start: at(0), stepMinutes: 15, unit: "°C", values: new Array(n).fill(12 + Math.round(random() * 6)) },
-        };
+        const heater = randomHeater(random);
         const profile = [1200, 800, 1500];
         const { imports: best, net } = optimalPlan(deficit, heater, profile);
         const jobs = [prepareThermal(heater, h, () => {})!, prepareMachine({ deviceId: "m", kind: "machine", profileW: profile, earliestStart: at(0), latestEnd: at(n) }, h, () => {})!];
