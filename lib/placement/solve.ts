@@ -276,14 +276,20 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
       const limitS = remaining() * share;
       model.options.set({ output_flag: false, time_limit: limitS, mip_rel_gap: gap, presolve: integrality ? "on" : "off" });
       if (start) model.setSolution({ colValue: start });
-      // Our own check of the time at HiGHS's simplex and MIP checkpoints, as a second guard.
+      // Our own check of the time at HiGHS's simplex and MIP checkpoints, as a second guard; and
+      // a stop as soon as HiGHS's plan is within the gap of our bound, which it does not know.
       const until = performance.now() + limitS * 1000;
-      const stop = (e: { interrupt(): void }) => {
-        if (performance.now() > until) e.interrupt();
+      let outOfTime = false;
+      const stop = (e: { interrupt(): void; data: { mip_primal_bound?: number } }) => {
+        const incumbent = e.data.mip_primal_bound;
+        if (performance.now() > until) {
+          outOfTime = true;
+          e.interrupt();
+        } else if (bound !== undefined && incumbent !== undefined && Number.isFinite(incumbent) && relGap(incumbent, bound) <= gap) e.interrupt();
         return undefined;
       };
       const r = model.run(integrality ? { [H.constants.callbackType.simplexInterrupt]: stop, [H.constants.callbackType.mipInterrupt]: stop } : undefined);
-      const status = r.modelStatus;
+      const status = outOfTime ? H.constants.modelStatus.timeLimit : r.modelStatus;
       const ok = hasSolution(H, model);
       return {
         status,
@@ -382,7 +388,7 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
             const valid = fix && incumbent !== undefined ? Math.min(incumbent, mip.dualBound) : mip.dualBound;
             bound = bound === undefined ? valid : Math.max(bound, valid);
           }
-          if (mip.status === H.constants.modelStatus.timeLimit || mip.status === H.constants.modelStatus.interrupted) notes.push("time limit reached");
+          if (mip.status === H.constants.modelStatus.timeLimit) notes.push("time limit reached");
         }
       }
     } catch (err) {
