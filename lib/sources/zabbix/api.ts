@@ -182,63 +182,50 @@ export async function forEachHistoryPage(
   const limit = options.pageSize ?? 50_000;
   const page = sparePages.pop() ?? new HistoryColumns(Math.min(limit, SPARE_PAGE_ROWS));
   try {
-    await readHistoryPages(client, itemids, valueType, timeFrom, timeTill, onPage, limit, page);
+    const ids = new ItemIndex(itemids);
+    const scan = (body: Buffer): HistoryColumns | undefined => {
+      page.reset();
+      if (scanHistoryAnswer(body, ids, page)) return page;
+      page.reset();
+      return undefined;
+    };
+    let from = timeFrom;
+    // Rows at the page's last clock may continue on the next page: remember them to skip repeats.
+    let seenAtFrom = new Set<string>();
+    for (;;) {
+      const answer = await client.callScanned(
+        "history.get",
+        { history: valueType, itemids, time_from: from, time_till: timeTill, sortfield: "clock", sortorder: "ASC", output: HISTORY_OUTPUT, limit },
+        scan,
+      );
+      if (answer.scanned === undefined) historyColumnsOf(answer.json, ids, page);
+      const rows = page.n;
+      const clocks = page.clock; // read after the answer: columns that grew are new arrays
+      let last = -Infinity;
+      for (let i = 0; i < rows; i++) {
+        const clock = clocks[i];
+        if (clock === from && seenAtFrom.size && seenAtFrom.has(page.rowKey(i))) {
+          page.item[i] = -1;
+          continue;
+        }
+        if (clock > last) last = clock;
+      }
+      const next = new Set<string>();
+      if (rows >= limit && last > from) {
+        for (let i = 0; i < rows; i++) if (clocks[i] === last && page.item[i] >= 0) next.add(page.rowKey(i));
+      }
+      onPage(page);
+      if (rows < limit) return;
+      if (last <= from) {
+        throw new ZabbixTransportError("config", `history.get: more than ${limit} values at one second (${from}); raise the page size`);
+      }
+      seenAtFrom = next;
+      from = last;
+    }
   } finally {
     page.reset();
     // Columns grown past the usual page are left to the collector.
     if (sparePages.length < MAX_SPARE_PAGES && page.item.length <= SPARE_PAGE_ROWS) sparePages.push(page);
-  }
-}
-
-async function readHistoryPages(
-  client: ZabbixClient,
-  itemids: string[],
-  valueType: number,
-  timeFrom: number,
-  timeTill: number,
-  onPage: (page: HistoryColumns) => void,
-  limit: number,
-  page: HistoryColumns,
-): Promise<void> {
-  const ids = new ItemIndex(itemids);
-  const scan = (body: Buffer): HistoryColumns | undefined => {
-    page.reset();
-    if (scanHistoryAnswer(body, ids, page)) return page;
-    page.reset();
-    return undefined;
-  };
-  let from = timeFrom;
-  // Rows at the page's last clock may continue on the next page: remember them to skip repeats.
-  let seenAtFrom = new Set<string>();
-  for (;;) {
-    const answer = await client.callScanned(
-      "history.get",
-      { history: valueType, itemids, time_from: from, time_till: timeTill, sortfield: "clock", sortorder: "ASC", output: HISTORY_OUTPUT, limit },
-      scan,
-    );
-    if (answer.scanned === undefined) historyColumnsOf(answer.json, ids, page);
-    const rows = page.n;
-    const clocks = page.clock; // read after the answer: columns that grew are new arrays
-    let last = -Infinity;
-    for (let i = 0; i < rows; i++) {
-      const clock = clocks[i];
-      if (clock === from && seenAtFrom.size && seenAtFrom.has(page.rowKey(i))) {
-        page.item[i] = -1;
-        continue;
-      }
-      if (clock > last) last = clock;
-    }
-    const next = new Set<string>();
-    if (rows >= limit && last > from) {
-      for (let i = 0; i < rows; i++) if (clocks[i] === last && page.item[i] >= 0) next.add(page.rowKey(i));
-    }
-    onPage(page);
-    if (rows < limit) return;
-    if (last <= from) {
-      throw new ZabbixTransportError("config", `history.get: more than ${limit} values at one second (${from}); raise the page size`);
-    }
-    seenAtFrom = next;
-    from = last;
   }
 }
 
