@@ -6,6 +6,13 @@
 import type { BuildEnv, Job } from "./context";
 import type { ModelArrays } from "./model";
 
+/** The price of a column at prices λ on the balance rows 0..n−1: its cost less the value of its entries there. */
+export function columnPrice(A: ModelArrays, n: number, lambda: Float64Array, c: number): number {
+  let p = A.colCost[c];
+  for (let k = A.starts[c]; k < A.starts[c + 1]; k++) if (A.indices[k] < n) p -= A.values[k] * lambda[A.indices[k]];
+  return p;
+}
+
 export function lagrangianBound(A: ModelArrays, n: number, firstDeviceCol: number, jobs: Job[], env: BuildEnv, lambda: Float64Array): number | undefined {
   // Every device column must belong to a device that can price its plans (the tie-break's switch
   // columns do not).
@@ -16,11 +23,7 @@ export function lagrangianBound(A: ModelArrays, n: number, firstDeviceCol: numbe
     covered += j.colEnd - j.colStart;
   }
   if (covered !== A.numCols - firstDeviceCol) return undefined;
-  const priceOf = (c: number) => {
-    let p = A.colCost[c];
-    for (let k = A.starts[c]; k < A.starts[c + 1]; k++) if (A.indices[k] < n) p -= A.values[k] * lambda[A.indices[k]];
-    return p;
-  };
+  const priceOf = (c: number) => columnPrice(A, n, lambda, c);
   let bound = A.offset;
   for (let t = 0; t < n; t++) bound += lambda[t] * A.rowLower[t];
   for (let c = 0; c < firstDeviceCol; c++) {

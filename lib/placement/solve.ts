@@ -7,7 +7,7 @@ import type { BuildEnv, Job } from "./context";
 import { ChoiceJob } from "./choice";
 import { ThermalJob } from "./consumers/heater-thermal";
 import { cheapestHeating } from "./thermal-dp";
-import { lagrangianBound, pricesOfPlan } from "./lagrangian";
+import { columnPrice, lagrangianBound, pricesOfPlan } from "./lagrangian";
 import { INTEGER, ModelBuilder, SEMI_CONTINUOUS, type ModelArrays } from "./model";
 
 export interface Balance {
@@ -199,14 +199,11 @@ export function integerLift(A: ModelArrays, n: number, rowDuals: Float64Array, j
   let lift = 0;
   for (const j of jobs) {
     if (!j.pricedBound || j.integralRelaxation || j.colEnd <= j.colStart) continue;
-    // The price of a column: its cost less the value of its balance entries (duals).
     const price = new Float64Array(j.colEnd - j.colStart);
     let lpCost = 0;
     for (let c = j.colStart; c < j.colEnd; c++) {
-      let p = A.colCost[c];
-      for (let k = A.starts[c]; k < A.starts[c + 1]; k++) if (A.indices[k] < n) p -= A.values[k] * rowDuals[A.indices[k]];
-      price[c - j.colStart] = p;
-      lpCost += p * lpX[c];
+      price[c - j.colStart] = columnPrice(A, n, rowDuals, c);
+      lpCost += price[c - j.colStart] * lpX[c];
     }
     const integer = j.pricedBound(price, env);
     // Not finite: the DP found no plan where the model has one (rounding at a band edge); no lift.
