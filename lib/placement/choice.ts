@@ -37,6 +37,8 @@ export class ChoiceJob implements Job {
   readonly fixedW?: Float64Array;
   colStart = -1;
   colEnd = -1;
+  /** Its row "one start" (at most one, when optional). */
+  private row = -1;
   readonly integralRelaxation = true;
 
   constructor(
@@ -72,7 +74,7 @@ export class ChoiceJob implements Job {
 
   build(b: ModelBuilder, env: BuildEnv): void {
     const options = this.spec.options;
-    const row = b.addRow(env.optionalStage ? 0 : 1, 1);
+    const row = (this.row = b.addRow(env.optionalStage ? 0 : 1, 1));
     this.colStart = b.numCols;
     const rows: number[] = [];
     const vals: number[] = [];
@@ -129,6 +131,12 @@ export class ChoiceJob implements Job {
     }
     if (best >= 0) out[best] = 1;
     return out;
+  }
+
+  /** The chosen start is basic, in place of its row's slack: the basis of the LP's own vertices. */
+  basicPairs(x: Float64Array): [number, number][] {
+    const k = this.chosen(x);
+    return k < 0 ? [] : [[this.colStart + k, this.row]];
   }
 
   integral(x: Float64Array): boolean {

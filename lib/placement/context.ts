@@ -117,6 +117,11 @@ export interface Job {
   pricedBound?(price: Float64Array, env: BuildEnv): number;
   /** Its LP relaxation has integral vertices: integer plans cannot lift the LP bound. */
   readonly integralRelaxation?: boolean;
+  /**
+   * Columns of the plan x to make basic in a starting basis (see basis.ts), each in place of the
+   * slack of one of its own tight rows: [column, row] pairs.
+   */
+  basicPairs?(x: Float64Array): [number, number][];
   /** Whether the columns respect every constraint of the device (property tests). */
   check(x: Float64Array): string | null;
 }

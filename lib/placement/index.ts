@@ -75,7 +75,8 @@ function filledForecast(values: (number | null)[], n: number): { values: Float64
   return { values: out, gaps: n - known.length };
 }
 
-function prepare(req: FlexRequest, h: Horizon, opts: PlacementOptions, warn: Warn): Job | null {
+/** The consumer of one request (repaired, with its warnings), or null when it cannot be placed. */
+export function prepare(req: FlexRequest, h: Horizon, opts: PlacementOptions, warn: Warn): Job | null {
   switch (req.kind) {
     case "machine":
       return prepareMachine(req, h, warn);
