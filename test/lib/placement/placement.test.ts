@@ -295,6 +295,7 @@ describe("lib/placement", function () {
       const { plan } = placeFlexibility(highs, { territory: bench, ...sampleTerritory(300, { seed: 300, mix }), options: { timeLimitS: 1 } });
       assert.ok(validatePlan.check(plan).ok);
       assert.notEqual(plan.runInfo.method, "greedy");
+      assert.ok(plan.runInfo.solveMs < 2000, `solved in ${plan.runInfo.solveMs} ms for a limit of 1 s`);
       assert.ok(plan.runInfo.gap !== undefined && plan.runInfo.gap > 0 && plan.runInfo.gap < 0.01, `gap ${plan.runInfo.gap}`);
       const general = plan.warnings.filter((w) => !w.deviceId).map((w) => [w.code, w.message]);
       assert.deepEqual(general, [["WARN_CONSTRAINT", `time limit of 1 s reached: plan within ${(100 * plan.runInfo.gap!).toFixed(4)} % of the bound`]]);
