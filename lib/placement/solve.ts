@@ -9,6 +9,7 @@ import { ThermalJob } from "./consumers/heater-thermal";
 import { cheapestHeating } from "./thermal-dp";
 import { columnPrice, lagrangianBound, pricesOfPlan } from "./lagrangian";
 import { basisOf, type StartingBasis } from "./basis";
+import { restrict } from "./restrict";
 import { INTEGER, ModelBuilder, SEMI_CONTINUOUS, type ModelArrays } from "./model";
 
 export interface Balance {
@@ -250,6 +251,7 @@ interface RunOptions {
   share?: number;
   basis?: StartingBasis;
   presolve?: boolean;
+  model?: ModelArrays;
 }
 
 /** HiGHS's simplex_strategy for the primal simplex. */
@@ -300,18 +302,18 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
   };
 
   const H = highs as Highs;
-  /** share: of the time left; presolve: HiGHS's presolve (the MILPs need it, the LP is faster without). */
-  const run = (integrality: Int32Array | undefined, lower: Float64Array, upper: Float64Array, gap: number, { start, share = 1, basis, presolve = integrality !== undefined }: RunOptions = {}) => {
+  /** share: of the time left; presolve: HiGHS's presolve (the MILPs need it, the LP is faster without); model: A or a restriction of it. */
+  const run = (integrality: Int32Array | undefined, lower: Float64Array, upper: Float64Array, gap: number, { start, share = 1, basis, presolve = integrality !== undefined, model: M = A }: RunOptions = {}) => {
     const model = H.createModel({
-      numCols: A.numCols,
-      numRows: A.numRows,
-      offset: A.offset,
-      colCost: A.colCost,
+      numCols: M.numCols,
+      numRows: M.numRows,
+      offset: M.offset,
+      colCost: M.colCost,
       colLower: lower,
       colUpper: upper,
-      rowLower: A.rowLower,
-      rowUpper: A.rowUpper,
-      matrix: { format: "csc", numRows: A.numRows, numCols: A.numCols, starts: A.starts, indices: A.indices, values: A.values },
+      rowLower: M.rowLower,
+      rowUpper: M.rowUpper,
+      matrix: { format: "csc", numRows: M.numRows, numCols: M.numCols, starts: M.starts, indices: M.indices, values: M.values },
       integrality,
     });
     try {
@@ -393,23 +395,20 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
           notes.push(`lp ${(performance.now() - start).toFixed(0)} ms, ${fractional.length} fractional, rounded gap ${best ? relGap(best.objective, bound).toExponential(2) : "-"}`);
           if (!best || relGap(best.objective, bound) > settings.mipGap) {
             if (fractional.length > 0 && hasIntegers) {
-              // 2. Fix the devices the LP left integral; only the fractional ones stay integer.
-              const lower = A.colLower.slice();
-              const upper = A.colUpper.slice();
-              const integ = new Int32Array(A.numCols);
+              // 2. Fix the devices the LP left integral; only the fractional ones stay integer, in a
+              // model of their columns and the continuous ones (restrict.ts).
               const values = best ? best.x : cand;
               // Controlled heaters keep their DP plans (cheapest at the LP's prices): as integers they
               // would make this MILP as hard as the whole.
-              const isFractional = new Set(fractional.filter((j) => !(j instanceof ThermalJob)));
-              for (const j of jobs) {
-                for (let c = j.colStart; c < j.colEnd; c++) {
-                  if (A.integrality[c] === 0) continue;
-                  if (isFractional.has(j)) integ[c] = A.integrality[c];
-                  else lower[c] = upper[c] = values[c];
-                }
-              }
-              const fixedRun = run(integ, lower, upper, settings.mipGap / 2, { start: best ? completeBalance(balance, jobs, best.x.slice()) : undefined, share: 0.5 });
-              if (fixedRun.x) consider(fixedRun.x, "lp-first");
+              const free = new Uint8Array(A.numCols);
+              for (const j of fractional) if (!(j instanceof ThermalJob)) free.fill(1, j.colStart, j.colEnd);
+              const sub = restrict(A, values, (c) => c < built.firstDeviceCol || A.integrality[c] === 0 || free[c] === 1, balance.n);
+              const fixedRun = run(sub.arrays.integrality, sub.arrays.colLower, sub.arrays.colUpper, settings.mipGap / 2, {
+                start: best ? sub.project(completeBalance(balance, jobs, best.x.slice())) : undefined,
+                share: 0.5,
+                model: sub.arrays,
+              });
+              if (fixedRun.x) consider(sub.expand(fixedRun.x), "lp-first");
               notes.push(`fixed ${(performance.now() - start).toFixed(0)} ms status ${fixedRun.status} gap ${best ? relGap(best.objective, bound).toExponential(2) : "-"}`);
             }
           }
