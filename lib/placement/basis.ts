@@ -23,10 +23,10 @@ export interface StartingBasis {
 
 /**
  * The basis of the plan `x` (feasible, balance columns completed) in a model whose first `n` rows
- * are the balance rows; undefined where a column strictly between its bounds finds no tight row
- * to cover (then `x` is no vertex this rule can name).
+ * are the balance rows. Where `x` is no vertex (a column strictly between its bounds finds no tight
+ * row to cover), the basis is of a vertex next to it.
  */
-export function basisOf(A: ModelArrays, n: number, x: Float64Array, colLower: Float64Array, colUpper: Float64Array, pairs: [number, number][] = []): StartingBasis | undefined {
+export function basisOf(A: ModelArrays, n: number, x: Float64Array, colLower: Float64Array, colUpper: Float64Array, pairs: [number, number][] = []): StartingBasis {
   const colStatus = new Int32Array(A.numCols);
   const rowStatus = new Int32Array(A.numRows);
   const activity = new Float64Array(A.numRows);

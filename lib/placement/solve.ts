@@ -400,9 +400,9 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
               const values = best ? best.x : cand;
               // Controlled heaters keep their DP plans (cheapest at the LP's prices): as integers they
               // would make this MILP as hard as the whole.
-              const free = new Uint8Array(A.numCols);
-              for (const j of fractional) if (!(j instanceof ThermalJob)) free.fill(1, j.colStart, j.colEnd);
-              const sub = restrict(A, values, (c) => c < built.firstDeviceCol || A.integrality[c] === 0 || free[c] === 1, balance.n);
+              const freeCols = new Uint8Array(A.numCols);
+              for (const j of fractional) if (!(j instanceof ThermalJob)) freeCols.fill(1, j.colStart, j.colEnd);
+              const sub = restrict(A, values, (c) => c < built.firstDeviceCol || A.integrality[c] === 0 || freeCols[c] === 1, balance.n);
               const fixedRun = run(sub.arrays.integrality, sub.arrays.colLower, sub.arrays.colUpper, settings.mipGap / 2, {
                 start: best ? sub.project(completeBalance(balance, jobs, best.x.slice())) : undefined,
                 share: 0.5,

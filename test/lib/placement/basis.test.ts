@@ -58,8 +58,7 @@ describe("lib/placement starting basis", function () {
       const A = built.arrays;
       const x = completeBalance(balance, jobs, improve(built, balance, jobs, env, greedy(built, balance, jobs, env)));
       const lower = lpLower(A);
-      const basis = basisOf(A, n, x, lower, A.colUpper, jobs.flatMap((j) => j.basicPairs?.(x) ?? []))!;
-      assert.ok(basis, "a basis");
+      const basis = basisOf(A, n, x, lower, A.colUpper, jobs.flatMap((j) => j.basicPairs?.(x) ?? []));
       const basics = basis.colStatus.filter((s) => s === 1).length + basis.rowStatus.filter((s) => s === 1).length;
       assert.equal(basics, A.numRows);
       const cold = solveLp(highs, A, lower);
