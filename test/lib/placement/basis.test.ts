@@ -3,28 +3,17 @@
 // as from scratch, with feeder limits and export prices as well.
 import { strict as assert } from "node:assert";
 import type { Highs } from "highs";
-import { loadHighs, prepare } from "../../../lib/placement";
+import { loadHighs } from "../../../lib/placement";
 import { basisOf } from "../../../lib/placement/basis";
-import { Horizon, type BuildEnv, type Job } from "../../../lib/placement/context";
+import { Horizon, type BuildEnv } from "../../../lib/placement/context";
 import { prepareMachine } from "../../../lib/placement/consumers/machine";
 import { SEMI_CONTINUOUS, type ModelArrays } from "../../../lib/placement/model";
-import { sampleTerritory } from "../../../lib/placement/sample";
 import { buildModel, completeBalance, greedy, improve, type Balance } from "../../../lib/placement/solve";
 import { SlotGrid } from "../../../lib/time/grid";
+import { sampleJobs, solveModel } from "../../support/placement-models";
 
-/** The LP relaxation from `basis` (primal simplex) or from scratch: objective and simplex iterations. */
-function solveLp(highs: Highs, A: ModelArrays, lower: Float64Array, basis?: ReturnType<typeof basisOf>): { objective: number; iterations: number } {
-  const model = highs.createModel({ ...A, colLower: lower, integrality: undefined, matrix: { format: "csc", numRows: A.numRows, numCols: A.numCols, starts: A.starts, indices: A.indices, values: A.values } });
-  try {
-    model.options.set({ output_flag: false, presolve: "off", ...(basis ? { simplex_strategy: 4 } : {}) });
-    if (basis) model.setBasis(basis);
-    model.run();
-    assert.equal(model.getModelStatus(), highs.constants.modelStatus.optimal);
-    return { objective: model.getObjectiveValue(), iterations: Number(model.info.get("simplex_iteration_count")) };
-  } finally {
-    model.dispose();
-  }
-}
+/** The LP's column bounds: semi-continuous columns relax to [0, upper]. */
+const lpLower = (A: ModelArrays) => Float64Array.from(A.colLower, (v, c) => (A.integrality[c] === SEMI_CONTINUOUS ? 0 : v));
 
 describe("lib/placement starting basis", function () {
   this.timeout(60_000);
@@ -33,24 +22,11 @@ describe("lib/placement starting basis", function () {
     highs = await loadHighs();
   });
 
-  const territory = (count: number, seed: number) => {
-    const t = sampleTerritory(count, { seed });
-    const grid = new SlotGrid({ zone: "Europe/Paris", stepMinutes: 15 });
-    const n = t.forecast.values.length;
-    const h = new Horizon(grid, Date.parse(t.forecast.start), n);
-    const jobs = t.requests.map((r) => prepare(r, h, {}, () => {})).filter((j): j is Job => j !== null);
-    const env: BuildEnv = { horizon: h, weight: new Float64Array(n).fill(0.25), unitPerWh: 1, tieBreak: false, eps: 1e-4, stabilityWh: 0, optionalStage: false };
-    const deficit = Float64Array.from(t.forecast.values as number[], (v) => -v);
-    return { n, jobs, env, deficit };
-  };
-  const lpLower = (A: ModelArrays) => Float64Array.from(A.colLower, (v, c) => (A.integrality[c] === SEMI_CONTINUOUS ? 0 : v));
-
   for (const variant of ["energy", "feeder limit", "export prices"] as const) {
     it(`every type of device, ${variant}: one basic variable per row, and the LP from it reaches the optimum from scratch`, function () {
-      const { n, jobs, env, deficit } = territory(60, 11);
-      const balance: Balance = { n, deficit, weight: env.weight, penalty: 0 };
+      const { n, jobs, env, balance } = sampleJobs(60, 11);
       if (variant === "feeder limit") {
-        balance.capW = Float64Array.from(deficit, (d) => Math.max(20_000, d));
+        balance.capW = Float64Array.from(balance.deficit, (d) => Math.max(20_000, d));
         balance.penalty = 250;
       }
       if (variant === "export prices") balance.exportWeight = new Float64Array(n).fill(0.05);
@@ -61,8 +37,8 @@ describe("lib/placement starting basis", function () {
       const basis = basisOf(A, n, x, lower, A.colUpper, jobs.flatMap((j) => j.basicPairs?.(x) ?? []));
       const basics = basis.colStatus.filter((s) => s === 1).length + basis.rowStatus.filter((s) => s === 1).length;
       assert.equal(basics, A.numRows);
-      const cold = solveLp(highs, A, lower);
-      const warm = solveLp(highs, A, lower, basis);
+      const cold = solveModel(highs, A, { lower });
+      const warm = solveModel(highs, A, { lower, basis });
       assert.ok(Math.abs(warm.objective - cold.objective) <= 1e-7 * Math.abs(cold.objective) + 1e-6, `warm ${warm.objective}, cold ${cold.objective}`);
     });
   }
@@ -91,12 +67,12 @@ describe("lib/placement starting basis", function () {
     const pairs = (x: Float64Array) => jobs.flatMap((j) => j.basicPairs!(x));
     const optimal = planOf(1, 4); // a in slots 1–3, b in slots 8–9 (its options start at slot 4)
     assert.equal(jobs[1].decode(optimal).start, 8);
-    const warm = solveLp(highs, A, lower, basisOf(A, n, optimal, lower, A.colUpper, pairs(optimal)));
+    const warm = solveModel(highs, A, { lower, basis: basisOf(A, n, optimal, lower, A.colUpper, pairs(optimal)) });
     assert.equal(warm.iterations, 0);
     assert.equal(warm.objective, 0.25 * (500 + 500 * 4 + 500 * 2));
     // From another plan, the simplex has to move, and reaches the same optimum.
     const other = planOf(0, 0);
-    const moved = solveLp(highs, A, lower, basisOf(A, n, other, lower, A.colUpper, pairs(other)));
+    const moved = solveModel(highs, A, { lower, basis: basisOf(A, n, other, lower, A.colUpper, pairs(other)) });
     assert.ok(moved.iterations > 0);
     assert.equal(moved.objective, warm.objective);
   });
