@@ -68,8 +68,9 @@ async function redeploy(flow: object[], env: Record<string, string>, warmUp: num
   return { red, before, after: await settled(), trend };
 }
 
-const databaseSockets = (p: Probe, port: string | number) => p.sockets.filter((x) => x.endsWith(`>${port}`));
-const socketsTo = (p: Probe, port: string | number) => databaseSockets(p, port).length;
+/** Open sockets of the probed process to a port, "localPort>remotePort". */
+const socketsOf = (p: Probe, port: string | number) => p.sockets.filter((x) => x.endsWith(`>${port}`));
+const socketsTo = (p: Probe, port: string | number) => socketsOf(p, port).length;
 /** An elfe-database pool's default size on PostgreSQL. */
 const POOL_MAX = 10;
 /** The resources that grew, connections to the given ports (the broker's, core mqtt-broker's, see
@@ -127,7 +128,7 @@ describe("reliability: redeploys leak nothing", function () {
     // deploy: a full deploy closes every pool and LISTEN client, so none of the connections open
     // before the 30 deploys may still be open after them (a closed client's port stays in
     // TIME_WAIT, so a new connection cannot take it back).
-    const survivors = databaseSockets(before, settings.port).filter((s) => databaseSockets(after, settings.port).includes(s));
+    const survivors = socketsOf(before, settings.port).filter((s) => socketsOf(after, settings.port).includes(s));
     assert.deepEqual(survivors, [], `connections to the database open before the deploys and still open after them (${socketsTo(before, settings.port)} → ${socketsTo(after, settings.port)})`);
     // And no more than the pools and the plan listeners (one per subscribing node) may hold.
     const databaseNodes = flow.filter((n) => n.type === "elfe-database").length;
