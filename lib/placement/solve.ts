@@ -322,7 +322,7 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
       const limitS = remaining() * share;
       model.options.set({ output_flag: false, time_limit: limitS, mip_rel_gap: gap, presolve: presolve ? "on" : "off" });
       if (start) model.setSolution({ colValue: start });
-      // From a starting basis, the primal simplex (it is primal feasible); without one, HiGHS's dual.
+      // From a starting basis, the primal simplex (the basis is of a feasible plan, or next to one); without one, HiGHS's dual.
       if (basis && acceptsBasis(model, basis)) model.options.set({ simplex_strategy: PRIMAL_SIMPLEX });
       // Our own check of the time at HiGHS's simplex and MIP checkpoints, as a second guard; and
       // a stop as soon as HiGHS's plan is within the gap of our bound, which it does not know.
