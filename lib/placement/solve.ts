@@ -11,6 +11,7 @@ import { cheapestHeating } from "./thermal-dp";
 import { columnPrice, lagrangianBound, pricesOfPlan } from "./lagrangian";
 import { basisOf, type StartingBasis } from "./basis";
 import { restrict } from "./restrict";
+import { heaterColumnLp, PRICING_BINS } from "./heater-columns";
 import { INTEGER, ModelBuilder, SEMI_CONTINUOUS, type ModelArrays } from "./model";
 
 export interface Balance {
@@ -146,12 +147,12 @@ export function greedy(built: Built, balance: Balance, jobs: Job[], env: BuildEn
  * the others, each controlled heater to its cheapest heating (DP), two passes. Cheap, and it
  * closes most of the rounding gap of the LP.
  */
-export function improve(built: Built, balance: Balance, jobs: Job[], env: BuildEnv, x: Float64Array, deadline = Infinity, heaters = true): Float64Array {
+export function improve(built: Built, balance: Balance, jobs: Job[], env: BuildEnv, x: Float64Array, deadline = Infinity, moveHeater: (j: ThermalJob) => boolean = () => true): Float64Array {
   const out = x.slice();
   const net = balance.deficit.slice();
   const loads = loadsOf(jobs, out, balance.n);
   for (let t = 0; t < balance.n; t++) net[t] += loads[t];
-  const movable = jobs.filter((j) => (j instanceof ChoiceJob && j.colEnd - j.colStart > 1) || (heaters && j instanceof ThermalJob && !env.tieBreak));
+  const movable = jobs.filter((j) => (j instanceof ChoiceJob && j.colEnd - j.colStart > 1) || (j instanceof ThermalJob && !env.tieBreak && moveHeater(j)));
   for (let pass = 0; pass < 2; pass++) {
     let moved = 0;
     for (const j of movable) {
@@ -172,30 +173,56 @@ export function improve(built: Built, balance: Balance, jobs: Job[], env: BuildE
 }
 
 /**
- * A starting basis for the LP: the greedy plan with local moves, already a few kWh from the
- * optimum, so the primal simplex starts next to it: 2–3× faster than HiGHS's dual simplex from
- * scratch on one-start devices, 10× on modulating EVs, but slower on heaters (twice as slow on
- * controlled heaters, 1.5× on pilot-wire ones). So only where the former hold at least half the
- * device columns. Controlled heaters keep their safe plan: their DP costs more than it saves.
+ * A starting plan for the LP: the greedy plan with local moves, already a few kWh from the
+ * optimum, given to HiGHS as a basis (basis.ts) so the primal simplex starts next to it: 2–3×
+ * faster than HiGHS's dual simplex from scratch on one-start devices, 10× on modulating EVs, but
+ * slower on heaters (twice as slow on controlled heaters, 1.5× on pilot-wire ones). So `helps`
+ * only where the former hold at least half the columns of the devices in the LP (`inLp`).
+ * Controlled heaters keep their safe plan: their DP costs more than it saves.
  */
-function warmStart(built: Built, balance: Balance, jobs: Job[], env: BuildEnv, lower: Float64Array, upper: Float64Array, deadline: number): { plan: Float64Array; basis?: StartingBasis } {
+function warmStart(built: Built, balance: Balance, jobs: Job[], env: BuildEnv, inLp: (j: Job) => boolean, deadline: number): { plan: Float64Array; helps: boolean; pairs: (x: Float64Array) => [number, number][] } {
   let helped = 0;
-  for (const j of jobs) if (j instanceof ChoiceJob || j instanceof ModulatingEvJob) helped += j.colEnd - j.colStart;
-  const plan = improve(built, balance, jobs, env, greedy(built, balance, jobs, env), deadline, false);
-  if (2 * helped < built.arrays.numCols - built.firstDeviceCol) return { plan };
-  const x = completeBalance(balance, jobs, plan.slice());
-  return { plan, basis: basisOf(built.arrays, balance.n, x, lower, upper, jobs.flatMap((j) => j.basicPairs?.(x) ?? [])) };
+  let columns = 0;
+  for (const j of jobs) {
+    if (!inLp(j)) continue;
+    columns += j.colEnd - j.colStart;
+    if (j instanceof ChoiceJob || j instanceof ModulatingEvJob) helped += j.colEnd - j.colStart;
+  }
+  const plan = improve(built, balance, jobs, env, greedy(built, balance, jobs, env), deadline, () => false);
+  return { plan, helps: 2 * helped >= columns, pairs: (x) => jobs.flatMap((j) => j.basicPairs?.(x) ?? []) };
+}
+
+/**
+ * The LP with the controlled heaters as plans (heater-columns.ts), from their safe plan (theirs
+ * in the warm plan) and their cheapest one next to the warm plan; with the warm plan's basis
+ * where it helps.
+ */
+function heaterLp(H: Highs, built: Built, balance: Balance, jobs: Job[], heaters: ThermalJob[], lower: Float64Array, warm: ReturnType<typeof warmStart>, limitS: number) {
+  const x = completeBalance(balance, jobs, warm.plan.slice());
+  const net = netOf(balance, jobs, warm.plan);
+  const initial = heaters.map((j) => {
+    const safe = j.greedy().subarray(0, j.n);
+    const own = j.decode(x).powerW;
+    const others = Float64Array.from(net, (v, t) => v - own[t]);
+    const near = bestHeating(j, balance, others, x, PRICING_BINS).subarray(0, j.n);
+    return near.some((v, t) => v !== safe[t]) ? [safe, near] : [safe];
+  });
+  return heaterColumnLp(H, built.arrays, balance.n, heaters, lower, built.arrays.colUpper, initial, limitS, warm.helps ? { x, pairs: warm.pairs(x) } : undefined);
 }
 
 /** The columns of the devices that lift the bound, with the slack that is theirs (incumbent − LP bound). */
-function liftedColumns(jobs: Job[], lpSlack: number): Map<number, number> {
+function liftedColumns(jobs: Job[], lpSlack: number, cols?: Int32Array): Map<number, number> {
   const out = new Map<number, number>();
   for (const j of jobs) if (j.pricedBound && !j.integralRelaxation) for (let c = j.colStart; c < j.colEnd; c++) out.set(c, lpSlack);
-  return out;
+  if (!cols) return out;
+  // In a restricted model's columns.
+  const inSub = new Map<number, number>();
+  cols.forEach((c, k) => out.has(c) && inSub.set(k, out.get(c)!));
+  return inSub;
 }
 
 /** A controlled heater's cheapest heating given the others' net load, or its current columns when not better. */
-function bestHeating(j: ThermalJob, balance: Balance, net: Float64Array, x: Float64Array): Float64Array {
+function bestHeating(j: ThermalJob, balance: Balance, net: Float64Array, x: Float64Array, binsPerStep = 256): Float64Array {
   const price = new Float64Array(balance.n);
   let current = 0;
   for (let t = 0; t < balance.n; t++) {
@@ -203,7 +230,7 @@ function bestHeating(j: ThermalJob, balance: Balance, net: Float64Array, x: Floa
     current += price[t] * Math.round(x[j.uStart + t]);
   }
   // Fine bins: a coarser grid misses plans one slot of heating cheaper.
-  const plan = cheapestHeating(j, price, 256);
+  const plan = cheapestHeating(j, price, binsPerStep);
   const keep = x.slice(j.colStart, j.colEnd);
   return plan && plan.cost < current - 1e-9 ? j.columnsOf(plan.u) : keep;
 }
@@ -359,22 +386,33 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
         // 1. The relaxation: semi-continuous columns relax to [0, upper].
         const lpLower = A.colLower.slice();
         for (let c = 0; c < A.numCols; c++) if (A.integrality[c] === SEMI_CONTINUOUS) lpLower[c] = 0;
-        const warm = warmStart(built, balance, jobs, env, lpLower, A.colUpper, start + 100 * settings.timeLimitS);
+        // Controlled heaters as whole heating plans (heater-columns.ts), except under the tie-break,
+        // whose switch rows their plans would have to carry.
+        const heaters = env.tieBreak ? [] : jobs.filter((j): j is ThermalJob => j instanceof ThermalJob && j.colEnd > j.colStart);
+        const warm = warmStart(built, balance, jobs, env, (j) => !heaters.includes(j as ThermalJob), start + 100 * settings.timeLimitS);
         warmPlan = warm.plan;
         // A share of the time only: where the LP cannot finish, the rest goes to the plan without it.
-        const lp = run(undefined, lpLower, A.colUpper, settings.mipGap, { share: 0.5, basis: warm.basis });
+        const planned = heaters.length > 0 ? heaterLp(H, built, balance, jobs, heaters, lpLower, warm, remaining() * 0.5) : undefined;
+        if (planned?.x) notes.push(`heaters as plans: ${planned.rounds} rounds, ${planned.plans} plans, ${(performance.now() - start).toFixed(0)} ms`);
+        let basis: StartingBasis | undefined;
+        if (!planned && warm.helps) {
+          const x = completeBalance(balance, jobs, warm.plan.slice());
+          basis = basisOf(A, balance.n, x, lpLower, A.colUpper, warm.pairs(x));
+        }
+        const lp = planned ?? { ...run(undefined, lpLower, A.colUpper, settings.mipGap, { share: 0.5, basis }), bound: undefined };
         if (lp.status === H.constants.modelStatus.infeasible) infeasible = true;
         if (lp.status === H.constants.modelStatus.timeLimit) {
           // Too large for the LP in this time: the MILP would not do better.
           lpTooSlow = true;
           notes.push("time limit reached by the LP");
         } else if (lp.x && lp.objective !== undefined && lp.status === H.constants.modelStatus.optimal) {
-          lpBound = bound = lp.objective;
+          lpBound = bound = lp.bound ?? lp.objective;
           lpReducedCosts = lp.reducedCosts;
           if (lp.rowDuals && !env.tieBreak) {
-            const lift = integerLift(A, balance.n, lp.rowDuals, jobs, lp.x, env);
+            // The heaters' plans already are on/off ones: their bound is lifted.
+            const lift = integerLift(A, balance.n, lp.rowDuals, heaters.length > 0 ? jobs.filter((j) => !(j instanceof ThermalJob)) : jobs, lp.x, env);
             if (lift > 0) {
-              bound = lp.objective + lift;
+              bound = lpBound + lift;
               notes.push(`integer plans raise the bound by ${lift.toPrecision(3)}`);
             }
           }
@@ -392,7 +430,8 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
           }
           if (allRounded) {
             consider(cand, "lp-first");
-            consider(improve(built, balance, jobs, env, cand), "lp-first");
+            // Heaters the master left on one plan of its own keep it: it is the cheapest at its prices.
+            consider(improve(built, balance, jobs, env, cand, Infinity, (j) => !planned || !j.integral(x)), "lp-first");
           }
           notes.push(`lp ${(performance.now() - start).toFixed(0)} ms, ${fractional.length} fractional, rounded gap ${best ? relGap(best.objective, bound).toExponential(2) : "-"}`);
           if (!best || relGap(best.objective, bound) > settings.mipGap) {
@@ -402,10 +441,15 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
               const values = best ? best.x : cand;
               // Controlled heaters keep their DP plans (cheapest at the LP's prices): as integers they
               // would make this MILP as hard as the whole.
-              const freeCols = new Uint8Array(A.numCols);
-              for (const j of fractional) if (!(j instanceof ThermalJob)) freeCols.fill(1, j.colStart, j.colEnd);
-              const sub = restrict(A, values, (c) => c < built.firstDeviceCol || A.integrality[c] === 0 || freeCols[c] === 1, balance.n);
-              const fixedRun = run(sub.arrays.integrality, sub.arrays.colLower, sub.arrays.colUpper, settings.mipGap / 2, {
+              // The other devices keep their plan, continuous columns included (a modulating EV's
+              // power, a heater's temperatures): HiGHS's presolve of thousands of them cost more
+              // than the branching. Columns of no device (the tie-break's switches) stay free.
+              const freeCols = new Uint8Array(A.numCols).fill(1);
+              for (const j of jobs) if (!fractional.includes(j) || j instanceof ThermalJob) freeCols.fill(0, j.colStart, j.colEnd);
+              const sub = restrict(A, values, (c) => c < built.firstDeviceCol || freeCols[c] === 1, balance.n);
+              // Reduced-cost fixing there too (see reducedCostFixing): most starts of those devices cannot be in a better plan.
+              const fix = best && lpReducedCosts && lpBound !== undefined ? reducedCostFixing(sub.arrays, sub.project(lpReducedCosts), best.objective - bound, liftedColumns(jobs, best.objective - lpBound, sub.cols)) : undefined;
+              const fixedRun = run(sub.arrays.integrality, fix?.lower ?? sub.arrays.colLower, fix?.upper ?? sub.arrays.colUpper, settings.mipGap / 2, {
                 start: best ? sub.project(completeBalance(balance, jobs, best.x.slice())) : undefined,
                 share: 0.5,
                 model: sub.arrays,

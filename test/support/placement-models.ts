@@ -6,13 +6,13 @@ import { prepare } from "../../lib/placement";
 import type { StartingBasis } from "../../lib/placement/basis";
 import { Horizon, type BuildEnv, type Job } from "../../lib/placement/context";
 import type { ModelArrays } from "../../lib/placement/model";
-import { sampleTerritory } from "../../lib/placement/sample";
+import { sampleTerritory, type Mix } from "../../lib/placement/sample";
 import type { Balance } from "../../lib/placement/solve";
 import { SlotGrid } from "../../lib/time/grid";
 
 /** The consumers of a sample territory of `count` devices, with their energy objective and balance. */
-export function sampleJobs(count: number, seed: number): { n: number; jobs: Job[]; env: BuildEnv; balance: Balance } {
-  const t = sampleTerritory(count, { seed });
+export function sampleJobs(count: number, seed: number, mix?: Partial<Mix>): { n: number; jobs: Job[]; env: BuildEnv; balance: Balance } {
+  const t = sampleTerritory(count, { seed, mix });
   const n = t.forecast.values.length;
   const h = new Horizon(new SlotGrid({ zone: "Europe/Paris", stepMinutes: 15 }), Date.parse(t.forecast.start), n);
   const jobs = t.requests.map((r) => prepare(r, h, {}, () => {})).filter((j): j is Job => j !== null);
