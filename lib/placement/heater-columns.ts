@@ -146,7 +146,7 @@ export function heaterColumnLp(H: Highs, A: ModelArrays, n: number, heaters: The
     });
     const firstPlan = new Int32Array(heaters.length).fill(-1);
     plans.forEach((p, k) => firstPlan[p.heater] < 0 && (firstPlan[p.heater] = R.numCols + k));
-    firstPlan.forEach((k, i) => (x[k] = 1));
+    firstPlan.forEach((k) => (x[k] = 1));
     const pairs: [number, number][] = warm.pairs.filter(([c, r]) => colOf[c] >= 0 && rowOf[r] >= 0).map(([c, r]) => [colOf[c], rowOf[r]]);
     firstPlan.forEach((k, i) => pairs.push([k, convexityRow(i)]));
     try {
