@@ -20,7 +20,7 @@ export const PRICING_BINS = 64;
 const MIN_GAIN = 1e-7;
 /** A guard: on the bench's territories the loop ends after 1–2 rounds. */
 const MAX_ROUNDS = 50;
-/** Bins per heating step of the bound DP where the default grid is too coarse. */
+/** Bins per heating step of the bound DP where the default grid leaves it below a heater's price (at 128, each bin spans temperatures of several plans and often counts a slot of heating less than any needs). */
 const FINE_BOUND_BINS = 1024;
 
 export interface HeaterColumnLp {
@@ -164,6 +164,8 @@ export function heaterColumnLp(H: Highs, A: ModelArrays, n: number, heaters: The
     let colValue = new Float64Array(0);
     let colDual = new Float64Array(0);
     let prices: Float64Array[] = [];
+    /** Each heater's DP bound of its cheapest plan at `prices`. */
+    const least = new Float64Array(heaters.length);
     for (;;) {
       const left = (until - performance.now()) / 1000;
       if (left <= 0) break;
@@ -178,15 +180,20 @@ export function heaterColumnLp(H: Highs, A: ModelArrays, n: number, heaters: The
       colValue = Float64Array.from(s.colValue);
       colDual = Float64Array.from(s.colDual);
       prices = heaters.map((h) => heatingPrices(A, h, rowOf, rowDual));
-      // Every heater's cheapest plan at these prices joins where it beats the heater's price.
+      // Every heater's cheapest plan at these prices joins where it beats the heater's price (the
+      // dual of its convexity row). Its DP bound first: where that already reaches the price, no
+      // plan can beat it, and the bound is the heater's share of the Lagrangian bound below.
       const added: ReturnType<typeof planColumn>[] = [];
       const tol = MIN_GAIN * Math.max(1, Math.abs(objective));
       heaters.forEach((h, i) => {
+        const own = rowDual[convexityRow(i)];
+        least[i] = heatingCostBound(h, prices[i]);
+        if (least[i] >= own - tol) return;
         const plan = cheapestHeating(h, prices[i], PRICING_BINS);
-        if (plan && plan.cost < rowDual[convexityRow(i)] - tol) {
+        if (plan && plan.cost < own - tol) {
           plans.push({ heater: i, u: plan.u });
           added.push(planColumn(i, plan.u));
-        }
+        } else least[i] = Math.max(least[i], heatingCostBound(h, prices[i], FINE_BOUND_BINS));
       });
       if (added.length === 0 || rounds >= MAX_ROUNDS || performance.now() > until) break;
       addColumns(model, numRows, added);
@@ -194,9 +201,10 @@ export function heaterColumnLp(H: Highs, A: ModelArrays, n: number, heaters: The
       model.options.set({ simplex_strategy: PRIMAL_SIMPLEX });
     }
     if (objective === undefined) return { status, rounds, plans: plans.length };
-    // The Lagrangian bound at the last prices: each heater's least cost (DP bound) for its price.
+    // The Lagrangian bound at the last prices: the master's optimum less what a heater's plan
+    // could still save on its price (nothing where the loop converged, but the DP bound's slack).
     let bound = objective;
-    heaters.forEach((h, i) => (bound += heaterBound(h, prices[i], rowDual[convexityRow(i)]) - rowDual[convexityRow(i)]));
+    heaters.forEach((_, i) => (bound += Math.min(0, least[i] - rowDual[convexityRow(i)])));
     const x = new Float64Array(A.numCols);
     kept.forEach((c, k) => (x[c] = colValue[k]));
     plans.forEach((p, k) => {
@@ -214,16 +222,6 @@ export function heaterColumnLp(H: Highs, A: ModelArrays, n: number, heaters: The
   } finally {
     model.dispose();
   }
-}
-
-/**
- * A lower bound of the heater's cheapest plan at `price`, on a finer grid where the coarse one
- * leaves it below the heater's own price: each bin of the bound DP spans its temperatures, and
- * at 128 bins per heating step it often counts a slot of heating less than any plan needs.
- */
-function heaterBound(h: ThermalJob, price: Float64Array, own: number): number {
-  const coarse = heatingCostBound(h, price);
-  return coarse < own ? Math.max(coarse, heatingCostBound(h, price, FINE_BOUND_BINS)) : coarse;
 }
 
 /** A heater's price per slot of heating at the master's duals (its on/off columns' reduced costs). */
