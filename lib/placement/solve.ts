@@ -11,6 +11,7 @@ import { cheapestHeating } from "./thermal-dp";
 import { columnPrice, lagrangianBound, pricesOfPlan } from "./lagrangian";
 import { basisOf, type StartingBasis } from "./basis";
 import { restrict } from "./restrict";
+import { diveSemiContinuous } from "./dive";
 import { heaterColumnLp, PRICING_BINS } from "./heater-columns";
 import { INTEGER, ModelBuilder, SEMI_CONTINUOUS, type ModelArrays } from "./model";
 
@@ -449,13 +450,22 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
               const sub = restrict(A, values, (c) => c < built.firstDeviceCol || freeCols[c] === 1, balance.n);
               // Reduced-cost fixing there too (see reducedCostFixing): most starts of those devices cannot be in a better plan.
               const fix = best && lpReducedCosts && lpBound !== undefined ? reducedCostFixing(sub.arrays, sub.project(lpReducedCosts), best.objective - bound, liftedColumns(jobs, best.objective - lpBound, sub.cols)) : undefined;
-              const fixedRun = run(sub.arrays.integrality, fix?.lower ?? sub.arrays.colLower, fix?.upper ?? sub.arrays.colUpper, settings.mipGap / 2, {
-                start: best ? sub.project(completeBalance(balance, jobs, best.x.slice())) : undefined,
-                share: 0.5,
-                model: sub.arrays,
-              });
-              if (fixedRun.x) consider(sub.expand(fixedRun.x), "lp-first");
-              notes.push(`fixed ${(performance.now() - start).toFixed(0)} ms status ${fixedRun.status} gap ${best ? relGap(best.objective, bound).toExponential(2) : "-"}`);
+              const subStart = best ? sub.project(completeBalance(balance, jobs, best.x.slice())) : undefined;
+              // First a dive on their semi-continuous columns (dive.ts): a few small LPs.
+              if (subStart && sub.arrays.integrality.includes(SEMI_CONTINUOUS)) {
+                const dived = diveSemiContinuous(sub.arrays, subStart, (lower, upper) => run(undefined, lower, upper, settings.mipGap, { share: 0.1, model: sub.arrays }).x);
+                if (dived) consider(sub.expand(dived), "lp-first");
+                notes.push(`dive ${(performance.now() - start).toFixed(0)} ms ${dived ? "" : "without a plan "}gap ${relGap(best!.objective, bound).toExponential(2)}`);
+              }
+              if (!best || relGap(best.objective, bound) > settings.mipGap) {
+                const fixedRun = run(sub.arrays.integrality, fix?.lower ?? sub.arrays.colLower, fix?.upper ?? sub.arrays.colUpper, settings.mipGap / 2, {
+                  start: best ? sub.project(completeBalance(balance, jobs, best.x.slice())) : undefined,
+                  share: 0.5,
+                  model: sub.arrays,
+                });
+                if (fixedRun.x) consider(sub.expand(fixedRun.x), "lp-first");
+                notes.push(`fixed ${(performance.now() - start).toFixed(0)} ms status ${fixedRun.status} gap ${best ? relGap(best.objective, bound).toExponential(2) : "-"}`);
+              }
             }
           }
         }
