@@ -30,7 +30,7 @@ interface Grid {
 }
 
 /** Bins over the temperatures the room can reach: between always off and always on. */
-function gridOf(h: ThermalDynamics, binsPerStep: number): Grid {
+function gridOf(h: ThermalDynamics, binsPerStep: number, maxBins = MAX_BINS): Grid {
   let lo = h.t0;
   let hi = h.t0;
   let off = h.t0;
@@ -41,7 +41,7 @@ function gridOf(h: ThermalDynamics, binsPerStep: number): Grid {
     lo = Math.min(lo, Math.max(off, h.lower[t]));
     hi = Math.max(hi, Math.min(on, h.upper[t]));
   }
-  const width = Math.max(h.b / binsPerStep, (hi - lo) / MAX_BINS, 1e-9);
+  const width = Math.max(h.b / binsPerStep, (hi - lo) / maxBins, 1e-9);
   return { lo, width, count: Math.max(1, Math.ceil((hi - lo) / width) + 1) };
 }
 
@@ -104,9 +104,12 @@ export function cheapestHeating(h: ThermalDynamics, price: Float64Array, binsPer
   return { u, cost: total };
 }
 
-/** A lower bound of the least cost of any feasible on/off heating at `price` (Infinity: none is feasible). */
-export function heatingCostBound(h: ThermalDynamics, price: Float64Array, binsPerStep = 128): number {
-  const g = gridOf(h, binsPerStep);
+/**
+ * A lower bound of the least cost of any feasible on/off heating at `price` (Infinity: none is
+ * feasible). `maxBins` caps the grid: a finer one is tighter and slower.
+ */
+export function heatingCostBound(h: ThermalDynamics, price: Float64Array, binsPerStep = 128, maxBins = MAX_BINS): number {
+  const g = gridOf(h, binsPerStep, maxBins);
   const B = g.count;
   let cost = new Float64Array(B).fill(Infinity);
   let low = new Float64Array(B);
