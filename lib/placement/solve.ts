@@ -448,8 +448,6 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
               const freeCols = new Uint8Array(A.numCols).fill(1);
               for (const j of jobs) if (!fractional.includes(j) || j instanceof ThermalJob) freeCols.fill(0, j.colStart, j.colEnd);
               const sub = restrict(A, values, (c) => c < built.firstDeviceCol || freeCols[c] === 1, balance.n);
-              // Reduced-cost fixing there too (see reducedCostFixing): most starts of those devices cannot be in a better plan.
-              const fix = best && lpReducedCosts && lpBound !== undefined ? reducedCostFixing(sub.arrays, sub.project(lpReducedCosts), best.objective - bound, liftedColumns(jobs, best.objective - lpBound, sub.cols)) : undefined;
               const subStart = best ? sub.project(completeBalance(balance, jobs, best.x.slice())) : undefined;
               // First a dive on their semi-continuous columns (dive.ts): a few small LPs.
               if (subStart && sub.arrays.integrality.includes(SEMI_CONTINUOUS)) {
@@ -458,6 +456,8 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
                 notes.push(`dive ${(performance.now() - start).toFixed(0)} ms ${dived ? "" : "without a plan "}gap ${relGap(best!.objective, bound).toExponential(2)}`);
               }
               if (!best || relGap(best.objective, bound) > settings.mipGap) {
+                // Reduced-cost fixing there too (see reducedCostFixing): most starts of those devices cannot be in a better plan.
+                const fix = best && lpReducedCosts && lpBound !== undefined ? reducedCostFixing(sub.arrays, sub.project(lpReducedCosts), best.objective - bound, liftedColumns(jobs, best.objective - lpBound, sub.cols)) : undefined;
                 const fixedRun = run(sub.arrays.integrality, fix?.lower ?? sub.arrays.colLower, fix?.upper ?? sub.arrays.colUpper, settings.mipGap / 2, {
                   start: best ? sub.project(completeBalance(balance, jobs, best.x.slice())) : undefined,
                   share: 0.5,
