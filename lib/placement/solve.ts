@@ -269,10 +269,11 @@ export function integerLift(A: ModelArrays, n: number, rowDuals: Float64Array, j
 const MAX_FREE_BINARIES = 20_000;
 
 /**
- * Above this many free binaries, the full MILP runs without HiGHS's presolve and without its RINS
- * and RENS sub-MIPs: on 1 000 devices (19 000 free) its presolve ran 8.4 s without a checkpoint, 6 s
- * past a 4 s time limit, and a RINS sub-MIP started near the end ran 2–2.5 s past a 10 s one
- * (without them: 0–0.2 s past); on 300 (6 000 free) it keeps to the limit.
+ * Above this many free binaries, the full MILP is `large` (see RunOptions): on 1 000 devices
+ * (19 000 free) HiGHS's presolve ran 8.4 s without a checkpoint, 6 s past a 4 s time limit; near
+ * the end of a 10 s one, a RINS sub-MIP ran 2–2.5 s past it, then a root-reduced-cost sub-MIP or
+ * the symmetry detection (2.8 s) 0.6–2 s past it. Without them: 0–0.25 s past. On 300 devices
+ * (6 000 free) it keeps to the limit with all of them.
  */
 const MAX_PRESOLVED_BINARIES = 10_000;
 
@@ -281,9 +282,12 @@ interface RunOptions {
   start?: Float64Array;
   share?: number;
   basis?: StartingBasis;
-  presolve?: boolean;
-  /** HiGHS's RINS and RENS heuristics (sub-MIPs). */
-  subMips?: boolean;
+  /**
+   * A MILP too large for HiGHS's phases that check neither its time limit nor our callback: its
+   * presolve, its sub-MIP heuristics (RINS, RENS, root reduced cost) and its symmetry detection.
+   * Each ran 2–8 s past the limit on 1 000 devices; the MILP runs without them.
+   */
+  large?: boolean;
   model?: ModelArrays;
 }
 
@@ -335,8 +339,8 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
   };
 
   const H = highs as Highs;
-  /** share: of the time left; presolve: HiGHS's presolve (the MILPs need it, the LP is faster without); model: A or a restriction of it. */
-  const run = (integrality: Int32Array | undefined, lower: Float64Array, upper: Float64Array, gap: number, { start, share = 1, basis, presolve = integrality !== undefined, subMips = true, model: M = A }: RunOptions = {}) => {
+  /** share: of the time left; model: A or a restriction of it. HiGHS's presolve runs for the MILPs (they need it; the LP is faster without) unless `large`. */
+  const run = (integrality: Int32Array | undefined, lower: Float64Array, upper: Float64Array, gap: number, { start, share = 1, basis, large = false, model: M = A }: RunOptions = {}) => {
     const model = H.createModel({
       numCols: M.numCols,
       numRows: M.numRows,
@@ -351,8 +355,9 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
     });
     try {
       const limitS = remaining() * share;
+      const presolve = integrality !== undefined && !large;
       model.options.set({ output_flag: false, time_limit: limitS, mip_rel_gap: gap, presolve: presolve ? "on" : "off" });
-      if (!subMips) model.options.set({ mip_heuristic_run_rins: false, mip_heuristic_run_rens: false });
+      if (large) model.options.set({ mip_heuristic_run_rins: false, mip_heuristic_run_rens: false, mip_heuristic_run_root_reduced_cost: false, mip_detect_symmetry: false });
       if (start) model.setSolution({ colValue: start });
       // From a starting basis, the primal simplex (the basis is of a feasible plan, or next to one); without one, HiGHS's dual.
       if (basis && acceptsBasis(model, basis)) model.options.set({ simplex_strategy: PRIMAL_SIMPLEX });
@@ -486,8 +491,7 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
         } else {
           const mip = run(A.integrality, fix?.lower ?? A.colLower, fix?.upper ?? A.colUpper, settings.mipGap, {
             start: best ? completeBalance(balance, jobs, best.x.slice()) : undefined,
-            presolve: free <= MAX_PRESOLVED_BINARIES,
-            subMips: free <= MAX_PRESOLVED_BINARIES,
+            large: free > MAX_PRESOLVED_BINARIES,
           });
           if (fix) notes.push(`reduced-cost fixing: ${fix.fixed} of ${fix.binaries} binaries fixed`);
           if (mip.status === H.constants.modelStatus.infeasible && !fix) infeasible = true;
