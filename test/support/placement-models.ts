@@ -5,7 +5,7 @@ import type { Highs } from "highs";
 import { prepare } from "../../lib/placement";
 import type { StartingBasis } from "../../lib/placement/basis";
 import { Horizon, type BuildEnv, type Job } from "../../lib/placement/context";
-import type { ModelArrays } from "../../lib/placement/model";
+import { SEMI_CONTINUOUS, type ModelArrays } from "../../lib/placement/model";
 import { sampleTerritory, type Mix } from "../../lib/placement/sample";
 import type { Balance } from "../../lib/placement/solve";
 import { SlotGrid } from "../../lib/time/grid";
@@ -21,6 +21,9 @@ export function sampleJobs(count: number, seed: number, mix?: Partial<Mix>): { n
   const deficit = Float64Array.from(t.forecast.values as number[], (v) => -v);
   return { n, jobs, env, balance: { n, deficit, weight, penalty: 0 } };
 }
+
+/** The LP's column bounds: semi-continuous columns relax to [0, upper]. */
+export const lpLower = (A: ModelArrays): Float64Array => Float64Array.from(A.colLower, (v, c) => (A.integrality[c] === SEMI_CONTINUOUS ? 0 : v));
 
 /** Solves M to optimality (an LP without `integrality`; from `basis` by the primal simplex). */
 export function solveModel(highs: Highs, M: ModelArrays, options: { lower?: Float64Array; upper?: Float64Array; integrality?: Int32Array; basis?: StartingBasis } = {}): { objective: number; x: Float64Array; iterations: number } {

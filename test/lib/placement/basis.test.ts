@@ -7,13 +7,10 @@ import { loadHighs } from "../../../lib/placement";
 import { basisOf } from "../../../lib/placement/basis";
 import { Horizon, type BuildEnv } from "../../../lib/placement/context";
 import { prepareMachine } from "../../../lib/placement/consumers/machine";
-import { SEMI_CONTINUOUS, type ModelArrays } from "../../../lib/placement/model";
 import { buildModel, completeBalance, greedy, improve, type Balance } from "../../../lib/placement/solve";
 import { SlotGrid } from "../../../lib/time/grid";
-import { sampleJobs, solveModel } from "../../support/placement-models";
+import { lpLower, sampleJobs, solveModel } from "../../support/placement-models";
 
-/** The LP's column bounds: semi-continuous columns relax to [0, upper]. */
-const lpLower = (A: ModelArrays) => Float64Array.from(A.colLower, (v, c) => (A.integrality[c] === SEMI_CONTINUOUS ? 0 : v));
 
 describe("lib/placement starting basis", function () {
   this.timeout(60_000);

@@ -10,7 +10,7 @@ import { diveSemiContinuous } from "../../../lib/placement/dive";
 import { SEMI_CONTINUOUS, type ModelArrays } from "../../../lib/placement/model";
 import { buildModel, evaluate, solveJobs, type Balance } from "../../../lib/placement/solve";
 import { SlotGrid } from "../../../lib/time/grid";
-import { sampleJobs, solveModel } from "../../support/placement-models";
+import { lpLower, sampleJobs, solveModel } from "../../support/placement-models";
 
 /** The dive with HiGHS's LP of M as its solver. */
 const diveWith = (highs: Highs, M: ModelArrays) => diveSemiContinuous(M, new Float64Array(M.numCols), (lower, upper) => solveModel(highs, M, { lower, upper }).x);
@@ -44,7 +44,7 @@ describe("lib/placement dive on semi-continuous columns", function () {
     const balance: Balance = { n, deficit, weight: env.weight, penalty: 0 };
     const built = buildModel(balance, jobs, env);
     const M = built.arrays;
-    const lp = solveModel(highs, M, { lower: Float64Array.from(M.colLower, (v, c) => (M.integrality[c] === SEMI_CONTINUOUS ? 0 : v)) });
+    const lp = solveModel(highs, M, { lower: lpLower(M) });
     const below = Array.from(lp.x).filter((v, c) => M.integrality[c] === SEMI_CONTINUOUS && v > 1e-6 && v < M.colLower[c] - 1e-6);
     assert.ok(below.length > 0, "the LP charges below the minimum somewhere");
     const milp = solveModel(highs, M, { integrality: M.integrality });

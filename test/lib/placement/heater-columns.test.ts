@@ -7,12 +7,10 @@ import { loadHighs } from "../../../lib/placement";
 import { Horizon, type BuildEnv } from "../../../lib/placement/context";
 import { prepareThermal, ThermalJob } from "../../../lib/placement/consumers/heater-thermal";
 import { heaterColumnLp } from "../../../lib/placement/heater-columns";
-import { SEMI_CONTINUOUS, type ModelArrays } from "../../../lib/placement/model";
 import { buildModel, completeBalance, greedy, type Balance } from "../../../lib/placement/solve";
 import { SlotGrid } from "../../../lib/time/grid";
-import { sampleJobs, solveModel } from "../../support/placement-models";
+import { lpLower, sampleJobs, solveModel } from "../../support/placement-models";
 
-const lpLower = (A: ModelArrays) => Float64Array.from(A.colLower, (v, c) => (A.integrality[c] === SEMI_CONTINUOUS ? 0 : v));
 const close = (a: number, b: number, rel = 1e-7) => Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));
 
 /** A territory of machines and controlled heaters, each heater starting from its safe plan. */
