@@ -399,17 +399,18 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
         // Controlled heaters as whole heating plans (heater-columns.ts), except under the tie-break,
         // whose switch rows their plans would have to carry.
         const heaters = env.tieBreak ? [] : jobs.filter((j): j is ThermalJob => j instanceof ThermalJob && j.colEnd > j.colStart);
-        const warm = warmStart(built, balance, jobs, env, (j) => !heaters.includes(j as ThermalJob), start + 100 * settings.timeLimitS);
+        const planned = new Set<Job>(heaters);
+        const warm = warmStart(built, balance, jobs, env, (j) => !planned.has(j), start + 100 * settings.timeLimitS);
         warmPlan = warm.plan;
         // A share of the time only: where the LP cannot finish, the rest goes to the plan without it.
-        const planned = heaters.length > 0 ? heaterLp(H, built, balance, jobs, heaters, lpLower, warm, remaining() * 0.5) : undefined;
-        if (planned?.x) notes.push(`heaters as plans: ${planned.rounds} rounds, ${planned.plans} plans, ${(performance.now() - start).toFixed(0)} ms`);
+        const columnLp = heaters.length > 0 ? heaterLp(H, built, balance, jobs, heaters, lpLower, warm, remaining() * 0.5) : undefined;
+        if (columnLp?.x) notes.push(`heaters as plans: ${columnLp.rounds} rounds, ${columnLp.plans} plans, ${(performance.now() - start).toFixed(0)} ms`);
         let basis: StartingBasis | undefined;
-        if (!planned && warm.helps) {
+        if (!columnLp && warm.helps) {
           const x = completeBalance(balance, jobs, warm.plan.slice());
           basis = basisOf(A, balance.n, x, lpLower, A.colUpper, warm.pairs(x));
         }
-        const lp = planned ?? { ...run(undefined, lpLower, A.colUpper, settings.mipGap, { share: 0.5, basis }), bound: undefined };
+        const lp = columnLp ?? { ...run(undefined, lpLower, A.colUpper, settings.mipGap, { share: 0.5, basis }), bound: undefined };
         if (lp.status === H.constants.modelStatus.infeasible) infeasible = true;
         if (lp.status === H.constants.modelStatus.timeLimit) {
           // Too large for the LP in this time: the MILP would not do better.
@@ -441,7 +442,7 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
           if (allRounded) {
             consider(cand, "lp-first");
             // Heaters the master left on one plan of its own keep it: it is the cheapest at its prices.
-            consider(improve(built, balance, jobs, env, cand, Infinity, (j) => !planned || !j.integral(x)), "lp-first");
+            consider(improve(built, balance, jobs, env, cand, Infinity, (j) => !columnLp || !j.integral(x)), "lp-first");
           }
           notes.push(`lp ${(performance.now() - start).toFixed(0)} ms, ${fractional.length} fractional, rounded gap ${best ? relGap(best.objective, bound).toExponential(2) : "-"}`);
           if (!best || relGap(best.objective, bound) > settings.mipGap) {
@@ -452,8 +453,8 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
               // Controlled heaters keep their DP plans (cheapest at the LP's prices): as integers they
               // would make this MILP as hard as the whole.
               // The other devices keep their plan, continuous columns included (a modulating EV's
-              // power, a heater's temperatures): HiGHS's presolve of thousands of them cost more
-              // than the branching. Columns of no device (the tie-break's switches) stay free.
+              // power, a heater's temperatures), so the model holds the fractional devices' columns
+              // and the balance ones only. Columns of no device (the tie-break's switches) stay free.
               const freeCols = new Uint8Array(A.numCols).fill(1);
               for (const j of jobs) if (!fractional.includes(j) || j instanceof ThermalJob) freeCols.fill(0, j.colStart, j.colEnd);
               const sub = restrict(A, values, (c) => c < built.firstDeviceCol || freeCols[c] === 1, balance.n);
