@@ -33,6 +33,19 @@ describe("lib/placement/runner", function () {
     assert.ok(worstMs < plan.runInfo.solveMs / 2, `event loop blocked ${worstMs} ms during a ${plan.runInfo.solveMs} ms solve`);
   });
 
+  it("a request that comes while a new worker warms up when idle (3 s after its start) is solved by HiGHS", async function () {
+    // Three runners at once: at most two parked workers exist, so one at least is new.
+    const runners = [new PlacementRunner(), new PlacementRunner(), new PlacementRunner()];
+    try {
+      for (const r of runners) r.start();
+      await new Promise((r) => setTimeout(r, 3200));
+      const results = await Promise.all(runners.map((r) => r.solve({ territory, ...sampleTerritory(50, { seed: 5 }) })));
+      assert.ok(results.every((r) => r.plan.runInfo.method !== "greedy" && !r.plan.warnings.some((w) => w.code === "WARN_IMPOSSIBLE")), JSON.stringify(results.map((r) => r.plan.warnings)));
+    } finally {
+      await Promise.all(runners.map((r) => r.close()));
+    }
+  });
+
   it("queue policy: every request is solved, one at a time, in order", async function () {
     runner = new PlacementRunner({ policy: "queue" });
     const results = await Promise.all([1, 2, 3].map((i) => runner!.solve({ ...small(), territory: { ...territory, name: `q${i}` } })));
