@@ -158,6 +158,13 @@ export class ChoiceJob implements Job {
     return { decisions, powerW, start: o.start };
   }
 
+  addLoad(x: Float64Array, into: Float64Array, sign: number): void {
+    const k = this.chosen(x);
+    if (k < 0) return;
+    const o = this.spec.options[k];
+    for (let i = 0; i < o.len; i++) into[o.from + i] += sign * o.powers[i];
+  }
+
   greedy(net: Float64Array, env: BuildEnv): Float64Array {
     const out = new Float64Array(this.spec.options.length);
     let best = -1;

@@ -107,6 +107,8 @@ export interface Job {
   /** Whether its integer columns are integral in x. */
   integral(x: Float64Array): boolean;
   decode(x: Float64Array): Decoded;
+  /** Adds `sign` × its load per slot in x to `into`: decode(x).powerW without its arrays, where that matters. */
+  addLoad?(x: Float64Array, into: Float64Array, sign: number): void;
   /** Its best columns given the net load (deficit + loads placed so far). */
   greedy(net: Float64Array, env: BuildEnv): Float64Array;
   /**

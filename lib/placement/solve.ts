@@ -112,11 +112,15 @@ function netOf(balance: Balance, jobs: Job[], x: Float64Array): Float64Array {
 /** Loads per slot of the jobs' decisions in x. */
 export function loadsOf(jobs: Job[], x: Float64Array, n: number): Float64Array {
   const loads = new Float64Array(n);
-  for (const j of jobs) {
-    const p = j.decode(x).powerW;
-    for (let t = 0; t < n; t++) loads[t] += p[t];
-  }
+  for (const j of jobs) addLoad(j, x, loads, 1);
   return loads;
+}
+
+/** Adds `sign` × the load of j's decisions in x to `into`. */
+function addLoad(j: Job, x: Float64Array, into: Float64Array, sign: number): void {
+  if (j.addLoad) return j.addLoad(x, into, sign);
+  const p = j.decode(x).powerW;
+  for (let t = 0; t < into.length; t++) into[t] += sign * p[t];
 }
 
 /** The model objective of a candidate, with the balance columns recomputed from its decisions. */
@@ -158,15 +162,13 @@ export function improve(built: Built, balance: Balance, jobs: Job[], env: BuildE
     let moved = 0;
     for (const j of movable) {
       if (performance.now() > deadline) return out;
-      const before = j.decode(out).powerW;
-      for (let t = 0; t < balance.n; t++) net[t] -= before[t];
+      addLoad(j, out, net, -1);
       const cols = j instanceof ThermalJob ? bestHeating(j, balance, net, out) : j.greedy(net, env);
       for (let c = 0; c < cols.length; c++) {
         if (out[j.colStart + c] !== cols[c]) moved++;
         out[j.colStart + c] = cols[c];
       }
-      const after = j.decode(out).powerW;
-      for (let t = 0; t < balance.n; t++) net[t] += after[t];
+      addLoad(j, out, net, 1);
     }
     if (moved === 0) break;
   }
