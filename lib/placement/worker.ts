@@ -25,7 +25,7 @@ setTimeout(() => {
   void ready.then((highs) => {
     if (requested) return;
     placeFlexibility(highs, { territory: { name: "warm-up", zone: "Europe/Paris", stepMinutes: 15, horizonSlots: 96 }, ...sampleTerritory(100, { seed: 1 }), options: { timeLimitS: 5 } });
-  });
+  }).catch(() => undefined); // Only a warm-up: a failure here must not end the worker; a real request reports its own.
 }, WARM_UP_AFTER_MS).unref();
 
 parentPort?.on("message", (msg: { id: number; input: PlacementInput }) => {
