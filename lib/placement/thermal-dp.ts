@@ -46,8 +46,24 @@ function gridOf(h: ThermalDynamics, binsPerStep: number, maxBins = MAX_BINS): Gr
 }
 
 /** The bin of a temperature; those beyond the grid go to its end bins. */
-function binner(g: Grid): (T: number) => number {
-  return (T) => Math.min(g.count - 1, Math.max(0, Math.floor((T - g.lo) / g.width)));
+function binOf(g: Grid, T: number): number {
+  const k = Math.floor((T - g.lo) / g.width);
+  return k < 0 ? 0 : k >= g.count ? g.count - 1 : k;
+}
+
+/**
+ * Buffers reused from call to call: the DPs run for every heater in every round of a solve, and
+ * fresh arrays (the plan DP's back-pointers are n × bins) kept the garbage collector busy.
+ */
+let floatPool = new Float64Array(0);
+let intPool = new Int32Array(0);
+function floats(count: number, size: number): Float64Array[] {
+  if (floatPool.length < count * size) floatPool = new Float64Array(count * size);
+  return Array.from({ length: count }, (_, i) => floatPool.subarray(i * size, (i + 1) * size));
+}
+function ints(size: number): Int32Array {
+  if (intPool.length < size) intPool = new Int32Array(size);
+  return intPool;
 }
 
 export interface HeatingPlan {
@@ -59,14 +75,11 @@ export interface HeatingPlan {
 export function cheapestHeating(h: ThermalDynamics, price: Float64Array, binsPerStep = 64): HeatingPlan | null {
   const g = gridOf(h, binsPerStep);
   const B = g.count;
-  let cost = new Float64Array(B).fill(Infinity);
-  let temp = new Float64Array(B);
-  let nextCost = new Float64Array(B);
-  let nextTemp = new Float64Array(B);
-  const back = new Int32Array(h.n * B);
-  const binOf = binner(g);
-  cost[binOf(h.t0)] = 0;
-  temp[binOf(h.t0)] = h.t0;
+  let [cost, temp, nextCost, nextTemp] = floats(4, B);
+  cost.fill(Infinity);
+  const back = ints(h.n * B);
+  cost[binOf(g, h.t0)] = 0;
+  temp[binOf(g, h.t0)] = h.t0;
   for (let t = 0; t < h.n; t++) {
     nextCost.fill(Infinity);
     const lo = h.lower[t] - TOL;
@@ -80,7 +93,7 @@ export function cheapestHeating(h: ThermalDynamics, price: Float64Array, binsPer
         const T = u ? off + h.b : off;
         if (T < lo || T > hi) continue;
         const cu = u ? c + price[t] : c;
-        const kk = binOf(T);
+        const kk = binOf(g, T);
         if (cu < nextCost[kk]) {
           nextCost[kk] = cu;
           nextTemp[kk] = T;
@@ -111,14 +124,9 @@ export function cheapestHeating(h: ThermalDynamics, price: Float64Array, binsPer
 export function heatingCostBound(h: ThermalDynamics, price: Float64Array, binsPerStep = 128, maxBins = MAX_BINS): number {
   const g = gridOf(h, binsPerStep, maxBins);
   const B = g.count;
-  let cost = new Float64Array(B).fill(Infinity);
-  let low = new Float64Array(B);
-  let high = new Float64Array(B);
-  let nextCost = new Float64Array(B);
-  let nextLow = new Float64Array(B);
-  let nextHigh = new Float64Array(B);
-  const binOf = binner(g);
-  const k0 = binOf(h.t0);
+  let [cost, low, high, nextCost, nextLow, nextHigh] = floats(6, B);
+  cost.fill(Infinity);
+  const k0 = binOf(g, h.t0);
   cost[k0] = 0;
   low[k0] = high[k0] = h.t0;
   const keep = (k: number, c: number, from: number, to: number) => {
@@ -147,8 +155,8 @@ export function heatingCostBound(h: ThermalDynamics, price: Float64Array, binsPe
         if (from > to) continue;
         const cu = u ? c + price[t] : c;
         // Split over the bins it covers (the clamped end bins take what lies beyond the grid).
-        const first = binOf(from);
-        const last = binOf(to);
+        const first = binOf(g, from);
+        const last = binOf(g, to);
         for (let kk = first; kk <= last; kk++) {
           const binLo = kk === first ? from : g.lo + kk * g.width;
           const binHi = kk === last ? to : g.lo + (kk + 1) * g.width;

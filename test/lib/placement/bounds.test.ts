@@ -97,6 +97,38 @@ describe("lib/placement bounds", function () {
       // The bound is a relaxation, but a fine one: it must be exact on almost every room.
       assert.ok(feasible > 280 && tight >= feasible - 5, `bound exact on ${tight} of ${feasible} feasible rooms`);
     });
+
+    it("reuses its buffers safely: a room solved before and after others gets the same plan and bound", function () {
+      const random = rng(11);
+      const room = (n: number, width: number): ThermalDynamics => ({
+        n,
+        t0: 19,
+        a: 0.03,
+        b: 0.4,
+        outside: Float64Array.from({ length: n }, () => 10 + random() * 5),
+        lower: new Float64Array(n).fill(22 - width),
+        upper: new Float64Array(n).fill(22),
+      });
+      const small = room(24, 4);
+      const large = room(96, 12);
+      const price = (n: number) => Float64Array.from({ length: n }, () => random() * 375);
+      const p = price(small.n);
+      const before = { plan: cheapestHeating(small, p), bound: heatingCostBound(small, p) };
+      // Free heating there: any state left over from it would look cheaper than the small room's.
+      const free = new Float64Array(large.n);
+      const big = { plan: cheapestHeating(large, free, 256), bound: heatingCostBound(large, free, 256, 16_384) };
+      assert.ok(big.plan && big.bound === 0, "the large room has a plan");
+      // Then the same room for free, just before: its states, left over, would be valid and cost nothing.
+      const zero = new Float64Array(small.n);
+      assert.equal(cheapestHeating(small, zero)?.cost, 0);
+      const afterPlan = cheapestHeating(small, p);
+      assert.equal(heatingCostBound(small, zero), 0);
+      const after = { plan: afterPlan, bound: heatingCostBound(small, p) };
+      assert.ok(before.plan && after.plan);
+      assert.deepEqual([...after.plan.u], [...before.plan.u]);
+      assert.equal(after.plan.cost, before.plan.cost);
+      assert.equal(after.bound, before.bound);
+    });
   });
 
   describe("modulating EV", function () {
