@@ -27,6 +27,12 @@ const MAX_ROUNDS = 50;
  * heater of the bench's sample (4 096 bins at most left 3 of 50 loose), at ~5 ms a heater.
  */
 const FINE_BOUND_BINS = 256;
+/**
+ * The bound DP's grids tried first, coarse to fine (bins per heating step), until one reaches the
+ * heater's price: its cost grows with the bins, and on the bench the coarsest reached the price of
+ * every heater once the loop converged.
+ */
+const BOUND_BINS = [32, 128];
 const FINE_BOUND_MAX_BINS = 16_384;
 
 export interface HeaterColumnLp {
@@ -193,7 +199,7 @@ export function heaterColumnLp(H: Highs, A: ModelArrays, n: number, heaters: The
       const tol = MIN_GAIN * Math.max(1, Math.abs(objective));
       heaters.forEach((h, i) => {
         const own = rowDual[convexityRow(i)];
-        least[i] = heatingCostBound(h, prices[i]);
+        least[i] = coarseBound(h, prices[i], own - tol);
         if (least[i] >= own - tol) return;
         const plan = cheapestHeating(h, prices[i], PRICING_BINS);
         if (plan && plan.cost < own - tol) {
@@ -228,6 +234,16 @@ export function heaterColumnLp(H: Highs, A: ModelArrays, n: number, heaters: The
   } finally {
     model.dispose();
   }
+}
+
+/** The first of the BOUND_BINS grids' bounds that reaches `target`, or the finest one's. */
+function coarseBound(h: ThermalJob, price: Float64Array, target: number): number {
+  let least = -Infinity;
+  for (const bins of BOUND_BINS) {
+    least = Math.max(least, heatingCostBound(h, price, bins));
+    if (least >= target) break;
+  }
+  return least;
 }
 
 /** A heater's price per slot of heating at the master's duals (its on/off columns' reduced costs). */
