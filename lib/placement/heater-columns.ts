@@ -21,19 +21,22 @@ const MIN_GAIN = 1e-7;
 /** A guard: on the bench's territories the loop ends after 1–2 rounds. */
 const MAX_ROUNDS = 50;
 /**
- * The bound DP's grid where the default one leaves it below a heater's price: at 128 bins per
- * heating step, each bin spans temperatures of several plans and often counts a slot of heating
- * less than any plan needs. 256 bins per step with no cap below 16 384 bins closed it on every
- * heater of the bench's sample (4 096 bins at most left 3 of 50 loose), at ~5 ms a heater.
+ * The bound DP's first grid (bins per heating step): cheap, and once the loop has converged it
+ * reaches the price of most heaters of a mixed territory.
  */
-const FINE_BOUND_BINS = 256;
+const COARSE_BOUND_BINS = 32;
 /**
- * The bound DP's grids tried first, coarse to fine (bins per heating step), until one reaches the
- * heater's price: its cost grows with the bins, and on the bench the coarsest reached the price of
- * every heater once the loop converged.
+ * Finer grids for the heaters whose bound is still below their price with no cheaper plan found.
+ * On a grid, each bin spans temperatures of several plans and may count a slot of heating less
+ * than any plan needs. On 1 000 heaters alone, 387 were a slot short at 128 bins per step, 7 at
+ * 256, 1 at 512 and none at 1 024 (5–14 ms a heater there).
  */
-const BOUND_BINS = [32, 128];
-const FINE_BOUND_MAX_BINS = 16_384;
+const REFINED_GRIDS = [
+  { binsPerStep: 128, maxBins: 4_096 },
+  { binsPerStep: 256, maxBins: 16_384 },
+  { binsPerStep: 512, maxBins: 32_768 },
+  { binsPerStep: 1_024, maxBins: 65_536 },
+];
 
 export interface HeaterColumnLp {
   /** HiGHS model status of the last master solve (7: optimal). */
@@ -60,9 +63,10 @@ export interface WarmPlan {
  * Solves the LP of model A (bounds lower/upper) with `heaters` as plan combinations, starting from
  * the plans in `initial` (one list of on/off vectors per heater; the first must be feasible).
  * `n`: the balance rows come first; `limitS`: time for the whole loop. From `warm`'s basis by the
- * primal simplex, when given.
+ * primal simplex, when given. `boundSlack`: how far below the master's optimum, as a share of it,
+ * the heaters' DP bounds may leave the bound (0: as tight as the finest grid makes it).
  */
-export function heaterColumnLp(H: Highs, A: ModelArrays, n: number, heaters: ThermalJob[], lower: Float64Array, upper: Float64Array, initial: Float64Array[][], limitS: number, warm?: WarmPlan): HeaterColumnLp {
+export function heaterColumnLp(H: Highs, A: ModelArrays, n: number, heaters: ThermalJob[], lower: Float64Array, upper: Float64Array, initial: Float64Array[][], limitS: number, warm?: WarmPlan, boundSlack = 0): HeaterColumnLp {
   const until = performance.now() + limitS * 1000;
   const ownerOf = new Int32Array(A.numCols).fill(-1);
   heaters.forEach((h, i) => ownerOf.fill(i, h.colStart, h.colEnd));
@@ -196,18 +200,25 @@ export function heaterColumnLp(H: Highs, A: ModelArrays, n: number, heaters: The
       // dual of its convexity row). Its DP bound first: where that already reaches the price, no
       // plan can beat it, and the bound is the heater's share of the Lagrangian bound below.
       const added: ReturnType<typeof planColumn>[] = [];
+      const loose: number[] = [];
       const tol = MIN_GAIN * Math.max(1, Math.abs(objective));
       heaters.forEach((h, i) => {
         const own = rowDual[convexityRow(i)];
-        least[i] = coarseBound(h, prices[i], own - tol);
+        least[i] = heatingCostBound(h, prices[i], COARSE_BOUND_BINS);
         if (least[i] >= own - tol) return;
         const plan = cheapestHeating(h, prices[i], PRICING_BINS);
         if (plan && plan.cost < own - tol) {
           plans.push({ heater: i, u: plan.u });
           added.push(planColumn(i, plan.u));
-        } else least[i] = Math.max(least[i], heatingCostBound(h, prices[i], FINE_BOUND_BINS, FINE_BOUND_MAX_BINS));
+        } else loose.push(i);
       });
-      if (added.length === 0 || rounds >= MAX_ROUNDS || performance.now() > until) break;
+      if (added.length === 0 || rounds >= MAX_ROUNDS || performance.now() > until) {
+        // The last round: its prices give the bound, as tight as the gap needs. That may take
+        // half as long again as the loop: without it the plan is not proven, and what comes after
+        // (the MILP) could not prove it either where the heaters are many.
+        tightenBounds(heaters, prices, least, (i) => rowDual[convexityRow(i)], loose, boundSlack * Math.abs(objective), tol, until + 500 * limitS);
+        break;
+      }
       addColumns(model, numRows, added);
       columns.push(...added);
       model.options.set({ simplex_strategy: PRIMAL_SIMPLEX });
@@ -236,14 +247,29 @@ export function heaterColumnLp(H: Highs, A: ModelArrays, n: number, heaters: The
   }
 }
 
-/** The first of the BOUND_BINS grids' bounds that reaches `target`, or the finest one's. */
-function coarseBound(h: ThermalJob, price: Float64Array, target: number): number {
-  let least = -Infinity;
-  for (const bins of BOUND_BINS) {
-    least = Math.max(least, heatingCostBound(h, price, bins));
-    if (least >= target) break;
+/**
+ * Raises the bounds `least` of the `loose` heaters (below their price `own`) on the finer grids,
+ * the largest shortfall first, until the shortfalls sum to `budget` at most, or the grids or the
+ * time run out. A heater within `tol` of its price is done.
+ */
+function tightenBounds(heaters: ThermalJob[], prices: Float64Array[], least: Float64Array, own: (i: number) => number, loose: number[], budget: number, tol: number, until: number): void {
+  const shortfall = (i: number) => Math.max(0, own(i) - least[i]);
+  let open = loose;
+  let total = open.reduce((sum, i) => sum + shortfall(i), 0);
+  for (const grid of REFINED_GRIDS) {
+    if (total <= budget || open.length === 0 || performance.now() > until) return;
+    open.sort((a, b) => shortfall(b) - shortfall(a));
+    const next: number[] = [];
+    for (const i of open) {
+      if (total > budget && performance.now() <= until) {
+        const before = shortfall(i);
+        least[i] = Math.max(least[i], heatingCostBound(heaters[i], prices[i], grid.binsPerStep, grid.maxBins));
+        total -= before - shortfall(i);
+      }
+      if (shortfall(i) > tol) next.push(i);
+    }
+    open = next;
   }
-  return least;
 }
 
 /** A heater's price per slot of heating at the master's duals (its on/off columns' reduced costs). */

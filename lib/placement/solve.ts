@@ -200,7 +200,7 @@ function warmStart(built: Built, balance: Balance, jobs: Job[], env: BuildEnv, i
  * in the warm plan) and their cheapest one next to the warm plan; with the warm plan's basis
  * where it helps.
  */
-function heaterLp(H: Highs, built: Built, balance: Balance, jobs: Job[], heaters: ThermalJob[], lower: Float64Array, warm: ReturnType<typeof warmStart>, limitS: number) {
+function heaterLp(H: Highs, built: Built, balance: Balance, jobs: Job[], heaters: ThermalJob[], lower: Float64Array, warm: ReturnType<typeof warmStart>, limitS: number, boundSlack: number) {
   const x = completeBalance(balance, jobs, warm.plan.slice());
   const net = netOf(balance, jobs, warm.plan);
   const initial = heaters.map((j) => {
@@ -210,7 +210,7 @@ function heaterLp(H: Highs, built: Built, balance: Balance, jobs: Job[], heaters
     const near = bestHeating(j, balance, others, x, PRICING_BINS).subarray(0, j.n);
     return near.some((v, t) => v !== safe[t]) ? [safe, near] : [safe];
   });
-  return heaterColumnLp(H, built.arrays, balance.n, heaters, lower, built.arrays.colUpper, initial, limitS, warm.helps ? { x, pairs: warm.pairs(x) } : undefined);
+  return heaterColumnLp(H, built.arrays, balance.n, heaters, lower, built.arrays.colUpper, initial, limitS, warm.helps ? { x, pairs: warm.pairs(x) } : undefined, boundSlack);
 }
 
 /** The columns of the devices that lift the bound, with the slack that is theirs (incumbent − LP bound). */
@@ -405,7 +405,7 @@ export function solveJobs(highs: Highs | undefined, balance: Balance, jobs: Job[
         const warm = warmStart(built, balance, jobs, env, (j) => !planned.has(j), start + 100 * settings.timeLimitS);
         warmPlan = warm.plan;
         // A share of the time only: where the LP cannot finish, the rest goes to the plan without it.
-        const columnLp = heaters.length > 0 ? heaterLp(H, built, balance, jobs, heaters, lpLower, warm, remaining() * 0.5) : undefined;
+        const columnLp = heaters.length > 0 ? heaterLp(H, built, balance, jobs, heaters, lpLower, warm, remaining() * 0.5, settings.mipGap / 4) : undefined;
         if (columnLp?.x) notes.push(`heaters as plans: ${columnLp.rounds} rounds, ${columnLp.plans} plans, ${(performance.now() - start).toFixed(0)} ms`);
         let basis: StartingBasis | undefined;
         if (!columnLp && warm.helps) {

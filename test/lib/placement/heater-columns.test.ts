@@ -105,6 +105,21 @@ describe("lib/placement controlled heaters as plans", function () {
     assert.ok(close(warm.objective!, cold.objective!, 1e-6), `warm ${warm.objective}, cold ${cold.objective}`);
   });
 
+  it("tightens the heaters' DP bounds on finer grids as far as the slack asked for", function () {
+    const { n, jobs, balance, env } = sampleJobs(60, 1, { machine: 0, "water-heater": 0, ev: 0, "ev-modulating": 0, "heater-pilot-wire": 0, "heater-thermal": 1 });
+    const A = buildModel(balance, jobs, env).arrays;
+    const heaters = jobs.filter((j): j is ThermalJob => j instanceof ThermalJob);
+    const initial = heaters.map((h) => [h.greedy().subarray(0, h.n)]);
+    const [coarse, within, tightest] = [1, 1e-4, 0].map((slack) => heaterColumnLp(highs, A, n, heaters, lpLower(A), A.colUpper, initial, 30, undefined, slack));
+    const gap = (r: typeof coarse) => (r.objective! - r.bound!) / r.objective!;
+    for (const r of [coarse, within, tightest]) assert.ok(close(r.objective!, coarse.objective!) && r.bound! <= r.objective! * (1 + 1e-9));
+    // The first grid leaves about a slot of heating per heater uncounted (~1 %).
+    assert.ok(gap(coarse) > 1e-3, `coarse gap ${gap(coarse)}`);
+    assert.ok(gap(within) <= 1e-4, `gap ${gap(within)} with a slack of 1e-4`);
+    assert.ok(tightest.bound! >= within.bound! && within.bound! > coarse.bound!);
+    assert.ok(gap(tightest) < 1e-6, `gap ${gap(tightest)} on the finest grids`);
+  });
+
   it("out of time before its first solve: a time-limit status and no plan", function () {
     const { n, A, heaters, initial } = heaterTerritory(20, 3);
     const r = heaterColumnLp(highs, A, n, heaters, lpLower(A), A.colUpper, initial, -1);
