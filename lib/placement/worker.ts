@@ -23,7 +23,7 @@ const ready = loadHighs().then((highs) => {
  * about as long as the steady state (see bench/README.md).
  */
 const WARM_UP_AFTER_MS = 3000;
-const WARM_UP_SIZES = [100, 300, 300, 300];
+const WARM_UP_SIZES = [100, 300, 1000, 1000];
 const WARM_UP_BUDGET_MS = 2500;
 let requested = false;
 function warmUp(highs: Highs, round: number, until: number): void {
