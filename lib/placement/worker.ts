@@ -1,9 +1,9 @@
 // Worker-thread entry: loads HiGHS once, warms it with a tiny solve (and fuller ones when idle),
 // then places one request at a time. Messages: {id, input} in; {id, ok, result | error} out.
 import { parentPort } from "node:worker_threads";
-import type { Highs } from "highs";
 import { loadHighs, placeFlexibility, type PlacementInput } from "./index";
 import { sampleTerritory } from "./sample";
+import { warmUp } from "./warm-up";
 
 const ready = loadHighs().then((highs) => {
   // Warm-up: the first solve of a fresh runtime is about twice as slow.
@@ -26,18 +26,17 @@ const WARM_UP_AFTER_MS = 3000;
 const WARM_UP_SIZES = [100, 300, 1000, 1000];
 const WARM_UP_BUDGET_MS = 2500;
 let requested = false;
-function warmUp(highs: Highs, round: number, until: number): void {
-  if (requested || round >= WARM_UP_SIZES.length || performance.now() > until) return;
-  try {
-    const sample = sampleTerritory(WARM_UP_SIZES[round], { seed: round + 1 });
-    placeFlexibility(highs, { territory: { name: "warm-up", zone: "Europe/Paris", stepMinutes: 15, horizonSlots: 96 }, ...sample, options: { timeLimitS: 2 } });
-  } catch {
-    return; // Only a warm-up: a failure here must not end the worker; a real request reports its own.
-  }
-  setImmediate(() => warmUp(highs, round + 1, until)); // lets a request in between
-}
 setTimeout(() => {
-  void ready.then((highs) => warmUp(highs, 0, performance.now() + WARM_UP_BUDGET_MS)).catch(() => undefined);
+  void ready
+    .then((highs) =>
+      warmUp(
+        (size, k) => placeFlexibility(highs, { territory: { name: "warm-up", zone: "Europe/Paris", stepMinutes: 15, horizonSlots: 96 }, ...sampleTerritory(size, { seed: k + 1 }), options: { timeLimitS: 2 } }),
+        WARM_UP_SIZES,
+        WARM_UP_BUDGET_MS,
+        () => requested,
+      ),
+    )
+    .catch(() => undefined); // Only a warm-up: a failure here must not end the worker; a real request reports its own.
 }, WARM_UP_AFTER_MS).unref();
 
 parentPort?.on("message", (msg: { id: number; input: PlacementInput }) => {
