@@ -172,9 +172,7 @@ export class ModulatingEvJob implements Job {
       const t = order.find((i) => p[i] === 0);
       if (t !== undefined) p[t] = Math.min(this.pMax, Math.max(this.pMin, missing));
     }
-    const probe = new Float64Array(this.colEnd);
-    probe.set(p, this.colStart);
-    return this.check(probe) === null ? p : this.greedy(new Float64Array(this.n), env);
+    return this.breach(p) === null ? p : this.greedy(new Float64Array(this.n), env);
   }
 
   /**
@@ -245,9 +243,14 @@ export class ModulatingEvJob implements Job {
   }
 
   check(x: Float64Array): string | null {
+    return this.breach(x.subarray(this.colStart, this.colEnd));
+  }
+
+  /** What the powers (W per slot, one per column) break of its bounds and energies, or null. */
+  private breach(powers: ArrayLike<number>): string | null {
     let e = 0;
-    for (let c = this.colStart; c < this.colEnd; c++) {
-      const p = x[c];
+    for (let c = 0; c < powers.length; c++) {
+      const p = powers[c];
       if (p < -1e-6 || p > this.pMax + 1e-6) return `${this.deviceId}: power ${p} outside [0, ${this.pMax}]`;
       if (p > 1e-6 && p < this.pMin - 1e-6) return `${this.deviceId}: power ${p} below the minimum ${this.pMin}`;
       e += p * this.dtH;

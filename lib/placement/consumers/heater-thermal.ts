@@ -167,10 +167,7 @@ export class ThermalJob implements Job, ThermalDynamics {
       owed -= u[t];
       T = u[t] ? on : off;
     }
-    const cols = this.columnsOf(u);
-    const probe = new Float64Array(this.uStart + this.n);
-    probe.set(u, this.uStart);
-    return this.check(probe) === null ? cols : this.columnsOf(this.safeU);
+    return this.bandBreach(u) === null ? this.columnsOf(u) : this.columnsOf(this.safeU);
   }
 
   /** On/off heating at these prices (its temperature columns cost nothing): the DP bound. */
@@ -196,9 +193,14 @@ export class ThermalJob implements Job, ThermalDynamics {
 
   check(x: Float64Array): string | null {
     if (!this.integral(x)) return `${this.deviceId}: fractional heating`;
+    return this.bandBreach(x.subarray(this.uStart, this.uStart + this.n));
+  }
+
+  /** Where the heating u (on/off per slot) takes the temperature out of its band, or null. */
+  private bandBreach(u: ArrayLike<number>): string | null {
     let T = this.t0;
     for (let t = 0; t < this.n; t++) {
-      T = this.next(t, T, Math.round(x[this.uStart + t]));
+      T = this.next(t, T, Math.round(u[t]));
       if (T < this.lower[t] - 1e-6 || T > this.upper[t] + 1e-6) return `${this.deviceId}: ${T.toFixed(2)} °C outside [${this.lower[t]}, ${this.upper[t]}] after slot ${t}`;
     }
     return null;
